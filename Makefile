@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Strata top-level Makefile: a thin wrapper around Kbuild (strata.ko),
+# userspace/ (libstrata, stratactl) and the test suites.
+#
+#   make                 build strata.ko (W=1) and the userspace programs
+#   make check           install deps, build, unit tests, VM selftests, DKMS test
+#   make demo            install deps, build, boot the VM and run the demo
+#   make deps            install the Debian packages everything needs
+#   make unit            cmocka unit tests (ASan/UBSan)
+#   make vm-check        VM selftests only (one boot per suite)
+#   make vm-shell        a shell in the test VM with strata.ko loaded
+#   make dkms-check      DKMS add/build/install on the host, modprobe in the VM
+#   make dkms-install    install the module with DKMS for KVER
+#   make style           checkpatch --strict (kmod/, include/) + clang-format
+#   make clean
+#
+# KDIR=/path/to/kernel/build overrides the kernel to build against (default:
+# the newest installed linux-headers); KVER is derived from it.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+
+KVER ?= $(shell for v in $$(ls -1 /lib/modules 2>/dev/null | sort -V); do \
+	  [ -e /lib/modules/$$v/build/Makefile ] && echo $$v; done | tail -n1)
+KDIR ?= /lib/modules/$(KVER)/build
+ifneq ($(origin KDIR),file)
+KVER := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+endif
+
+VM_RUN := $(TOP)/selftests/vm/run.sh -k $(KVER)
+# Each suite boots the guest once.
+VM_SUITES := kmod
+
+all: module userspace
+
+module:
+	@test -n "$(KVER)" -a -e "$(KDIR)/Makefile" || \
+		{ echo "no kernel headers found: run 'make deps' or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+userspace:
+	$(MAKE) -C $(TOP)/userspace O=$(BUILD)
+	$(MAKE) -C $(TOP)/selftests/helpers O=$(BUILD)
+
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+unit:
+	$(MAKE) -C $(TOP)/selftests/unit O=$(BUILD) run
+
+vm-check: all
+	@rc=0; for s in $(VM_SUITES); do \
+		echo "=== VM suite: $$s"; \
+		$(VM_RUN) --name $$s $$(ls $(TOP)/selftests/$$s/*.sh | sed 's|^$(TOP)/||') || rc=1; \
+	done; exit $$rc
+
+dkms-check: all
+	$(TOP)/selftests/dkms/dkms-test.sh $(KVER)
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) vm-check
+	$(MAKE) dkms-check
+
+demo: deps
+	$(MAKE) all
+	$(VM_RUN) --name demo selftests/demo/demo.sh
+
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+
+dkms-install:
+	$(TOP)/scripts/dkms-stage.sh /usr/src/strata-$(DKMS_VERSION) $(DKMS_VERSION)
+	dkms add -m strata -v $(DKMS_VERSION) || true
+	dkms build -m strata -v $(DKMS_VERSION) -k $(KVER)
+	dkms install -m strata -v $(DKMS_VERSION) -k $(KVER)
+
+dkms-uninstall:
+	dkms remove -m strata -v $(DKMS_VERSION) --all || true
+	rm -rf /usr/src/strata-$(DKMS_VERSION)
+
+vm-shell: all
+	$(VM_RUN) --shell
+
+style:
+	@$(TOP)/scripts/style.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
+	rm -rf $(BUILD)
+	find $(TOP)/kmod \( -name '*.o' -o -name '.*.cmd' -o -name '*.mod' \
+		-o -name '*.mod.c' \) -delete
+
+.PHONY: all module userspace deps unit vm-check dkms-check check demo \
+	dkms-install dkms-uninstall vm-shell style clean
