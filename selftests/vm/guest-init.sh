@@ -101,7 +101,7 @@ unload_module() {
 		echo "+ rmmod $name" >"$OUT/module-unload.log"
 		rmmod "$name" >>"$OUT/module-unload.log" 2>&1 || rc=$?
 	else
-		echo "module $name was not loaded any more" >"$OUT/module-unload.log"
+		echo "module $name is not loaded (any more): nothing to unload" >"$OUT/module-unload.log"
 	fi
 	echo "$rc" >"$OUT/module-unload.rc"
 }
