@@ -1,91 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * stratactl: the Strata command-line tool. This file is the dispatch table
- * and the helpers every subcommand shares; each subcommand lives in its own
- * file.
+ * and the global options; each subcommand lives in its own file and the
+ * helpers they share in common.c.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
 struct cli cli = { .prog = "stratactl" };
 
-static void usage_main(void);
-
 static const struct cmd cmds[] = {
+	{ "tier", cmd_tier, "tiers: add, replace, del, show", usage_tier },
+	{ "policy", cmd_policy,
+	  "policies and profiles: add, replace, del, show", usage_policy },
+	{ "endpoint", cmd_endpoint, "endpoints: add, replace, del, show",
+	  usage_endpoint },
+	{ "ipset", cmd_ipset, "IP sets and their members", usage_ipset },
+	{ "settings", cmd_settings, "show or change the settings",
+	  usage_settings },
+	{ "show", cmd_show, "everything, as a batch file (or JSON)",
+	  usage_show },
+	{ "stats", cmd_stats, "object counts and memory", usage_stats },
+	{ "flush", cmd_flush, "delete every object", usage_flush },
+	{ "batch", cmd_batch, "apply a file of commands as one transaction",
+	  usage_batch },
 	{ "version", cmd_version, "show CLI and kernel module versions",
 	  usage_version },
 };
 
-static void usage_main(void)
+static void usage_main(FILE *f)
 {
 	size_t i;
 
-	fprintf(stderr,
-		"Usage: stratactl [ OPTIONS ] COMMAND [ ARGS ]\n"
-		"       stratactl COMMAND help\n"
-		"OPTIONS := { -j | --json | -o { text | json } | -h | --help | -V }\n"
-		"COMMAND :=\n");
+	fprintf(f,
+		"Usage: stratactl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+		"       stratactl batch [ -c | --check ] { FILE | - }\n"
+		"OPTIONS := { -j | --json | -o { text | json } | -h | --help | -V | --version }\n"
+		"OBJECT :=\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(stderr, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
-}
-
-bool cli_is_help(const char *arg)
-{
-	return !strcmp(arg, "help") || !strcmp(arg, "-h") ||
-	       !strcmp(arg, "--help");
-}
-
-int cli_usage_error(void (*usage)(void), const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", cli.prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (usage)
-		usage();
-	return EXIT_USAGE;
-}
-
-/* Report a library error; the exit code tells scripts what kind it was. */
-int cli_fail(const struct strata_err *err, const char *what)
-{
-	const char *msg = err->msg[0] ? err->msg : strerror(-err->code);
-
-	switch (err->code) {
-	case -EPERM:
-	case -EACCES:
-		fprintf(stderr,
-			"%s: %s: permission denied: CAP_NET_ADMIN over this network namespace is required\n",
-			cli.prog, what);
-		return EXIT_PERM;
-	case -ENOENT:
-	case -ECONNREFUSED:
-		if (strstr(msg, "not loaded")) {
-			fprintf(stderr, "%s: %s: %s (try: modprobe strata)\n",
-				cli.prog, what, msg);
-			return EXIT_UNREACHABLE;
-		}
-		break;
-	default:
-		break;
-	}
-	fprintf(stderr, "%s: %s: %s (%s)\n", cli.prog, what, msg,
-		strerror(-err->code));
-	return EXIT_KERNEL;
-}
-
-void cli_print_json(struct json_object *obj)
-{
-	printf("%s\n", json_object_to_json_string_ext(
-			       obj, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
 }
 
 int main(int argc, char **argv)
@@ -117,7 +71,7 @@ int main(int argc, char **argv)
 			printf("stratactl %s\n", STRATA_CLI_VERSION);
 			return EXIT_OK;
 		} else if (cli_is_help(argv[0])) {
-			usage_main();
+			usage_main(stdout);
 			return EXIT_OK;
 		} else {
 			return cli_usage_error(
@@ -126,22 +80,20 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (argc == 0) {
-		usage_main();
-		return EXIT_USAGE;
-	}
+	if (argc == 0)
+		return cli_usage_error(usage_main, "an object is needed");
 	if (cli_is_help(argv[0])) {
-		usage_main();
+		usage_main(stdout);
 		return EXIT_OK;
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(argv[0], cmds[i].name))
 			continue;
 		if (argc > 1 && cli_is_help(argv[1])) {
-			cmds[i].usage();
+			cmds[i].usage(stdout);
 			return EXIT_OK;
 		}
 		return cmds[i].fn(argc - 1, argv + 1);
 	}
-	return cli_usage_error(usage_main, "unknown command \"%s\"", argv[0]);
+	return cli_usage_error(usage_main, "unknown object \"%s\"", argv[0]);
 }

@@ -7,9 +7,9 @@
 #include <unistd.h>
 #include "cli.h"
 
-void usage_version(void)
+void usage_version(FILE *f)
 {
-	fprintf(stderr, "Usage: stratactl version\n");
+	fprintf(f, "Usage: stratactl version\n");
 }
 
 int cmd_version(int argc, char **argv)

@@ -2,6 +2,8 @@
 /* /dev/strata ioctls. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -15,15 +17,24 @@ int strata_dev_open(struct strata_err *err)
 
 	strata_err_clear(err);
 	if (fd < 0) {
-		int e = errno;
+		int e = errno, code = -e;
 
-		if (e == ENOENT || e == ENODEV || e == ENXIO)
-			return strata_err_set(
-				err, -ENOENT,
+		if (e == ENOENT || e == ENODEV || e == ENXIO) {
+			code = -ENOENT;
+			strata_err_set(
+				err, code,
 				"%s does not exist: the strata kernel module is not loaded",
 				STRATA_DEV_PATH);
-		return strata_err_set(err, -e, "cannot open %s: %s",
-				      STRATA_DEV_PATH, strerror(e));
+		} else {
+			strata_err_set(err, code, "cannot open %s: %s",
+				       STRATA_DEV_PATH, strerror(e));
+		}
+		/* permission problems are the kernel's answer, not absence */
+		if (err)
+			err->src = (e == EACCES || e == EPERM)
+					   ? STRATA_ERR_KERNEL
+					   : STRATA_ERR_TRANSPORT;
+		return code;
 	}
 	return fd;
 }
@@ -35,7 +46,10 @@ static int dev_ioctl(int fd, unsigned long req, void *arg, const char *what,
 	if (ioctl(fd, req, arg) < 0) {
 		int e = errno;
 
-		return strata_err_set(err, -e, "%s: %s", what, strerror(e));
+		strata_err_set(err, -e, "%s: %s", what, strerror(e));
+		if (err)
+			err->src = STRATA_ERR_KERNEL;
+		return -e;
 	}
 	return 0;
 }
@@ -51,4 +65,45 @@ int strata_dev_stats(int fd, struct strata_ioc_stats *s, struct strata_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	return dev_ioctl(fd, STRATA_IOC_STATS, s, "STRATA_IOC_STATS", err);
+}
+
+/**
+ * strata_dev_load_image() - replace the whole state with an image
+ * @fd: /dev/strata (strata_dev_open())
+ * @image: the image (strata_image_build())
+ * @len: its length
+ * @generation: receives the generation the image became (may be NULL)
+ * @err: failure; the message is the kernel's reason when it gives one
+ *
+ * Return: 0 or a negative errno (-EBUSY while a transaction is open).
+ */
+int strata_dev_load_image(int fd, const void *image, size_t len,
+			  uint64_t *generation, struct strata_err *err)
+{
+	struct strata_ioc_load ld;
+
+	strata_err_clear(err);
+	memset(&ld, 0, sizeof(ld));
+	ld.image = (uint64_t)(uintptr_t)image;
+	ld.len = len;
+	if (ioctl(fd, STRATA_IOC_LOAD_IMAGE, &ld) < 0) {
+		int e = errno;
+
+		ld.err_msg[sizeof(ld.err_msg) - 1] = '\0';
+		if (ld.err_msg[0])
+			strata_err_set(err, -e, "image refused: %s",
+				       ld.err_msg);
+		else
+			strata_err_set(err, -e, "image refused: %s",
+				       strerror(e));
+		if (err) {
+			err->src = STRATA_ERR_KERNEL;
+			snprintf(err->kmsg, sizeof(err->kmsg), "%s",
+				 ld.err_msg);
+		}
+		return -e;
+	}
+	if (generation)
+		*generation = ld.generation;
+	return 0;
 }

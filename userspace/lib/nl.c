@@ -1,14 +1,26 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Generic netlink transport: family resolution, request/reply with extended
- * acks. libnl-genl does the socket work; extack parsing is done here because
- * libnl 3.7 does not expose it.
+ * Generic netlink transport: family resolution, sending request vectors and
+ * receiving their replies with extended acks. libnl-genl opens the socket
+ * and builds messages; replies are walked here, message by message, because
+ * libnl 3.7 exposes neither extack nor the error code of NLMSG_DONE.
+ *
+ * DOC: Replies
+ *
+ * Every request is sent with its own sequence number; messages with another
+ * one (late replies to an earlier request) are skipped. A plain request
+ * ends with an ack (NLMSG_ERROR, code 0 or an error); a dump ends with
+ * NLMSG_DONE, whose payload may carry an error and an extack of its own.
+ * Data messages go to the request's callback with their top-level
+ * attributes parsed. After the first error (the kernel's or the
+ * callback's) the rest of the replies is read and dropped, so that the
+ * socket is clean for the next request.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <linux/netlink.h>
+#include <linux/genetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
@@ -19,6 +31,12 @@
 #define SOL_NETLINK 270
 #endif
 
+/**
+ * strata_nl_open() - open a generic netlink handle for the strata family
+ * @err: why it failed (STRATA_ERR_TRANSPORT)
+ *
+ * Return: the handle, or NULL.
+ */
 struct strata_nl *strata_nl_open(struct strata_err *err)
 {
 	struct strata_nl *nl;
@@ -48,6 +66,9 @@ struct strata_nl *strata_nl_open(struct strata_err *err)
 		   sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one,
 		   sizeof(one));
+	/* Requests go up to STRATA_MSG_BUDGET; replies can be larger. */
+	nl_socket_set_buffer_size(nl->sk, STRATA_SOCK_BUF, STRATA_SOCK_BUF);
+	nl_socket_enable_msg_peek(nl->sk);
 	nl->family = genl_ctrl_resolve(nl->sk, STRATA_GENL_NAME);
 	if (nl->family < 0) {
 		strata_err_set(
@@ -62,9 +83,16 @@ err_sock:
 	nl_socket_free(nl->sk);
 err_free:
 	free(nl);
+	if (err)
+		err->src = STRATA_ERR_TRANSPORT;
 	return NULL;
 }
 
+/**
+ * strata_nl_close() - close a handle
+ * @nl: the handle (may be NULL); a transaction still open on it is aborted
+ *      by the kernel when the socket closes
+ */
 void strata_nl_close(struct strata_nl *nl)
 {
 	if (!nl)
@@ -73,32 +101,92 @@ void strata_nl_close(struct strata_nl *nl)
 	free(nl);
 }
 
-struct nl_msg *strata_nl_msg(struct strata_nl *nl, uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
+/* The object cookie core errors carry: {u8 kind, u8 pad[3], u32 id}. */
+struct strata_err_cookie {
+	uint8_t kind;
+	uint8_t pad[3];
+	uint32_t id;
+};
 
-	if (!msg)
-		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
-			 cmd, STRATA_GENL_VERSION)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+static void format_kernel_msg(struct strata_err *err)
+{
+	const char *text = err->kmsg;
+
+	if (!text[0] && err->miss_type >= 0)
+		text = "a required attribute is missing";
+	if (err->obj_kind && err->obj_id)
+		snprintf(err->msg, sizeof(err->msg), "%s %u: %s",
+			 sc_obj_kind_name(err->obj_kind), err->obj_id, text);
+	else if (err->obj_kind)
+		snprintf(err->msg, sizeof(err->msg), "%s: %s",
+			 sc_obj_kind_name(err->obj_kind), text);
+	else
+		snprintf(err->msg, sizeof(err->msg), "%s", text);
 }
 
-struct xact {
-	strata_nl_parse_fn parse;
-	void *arg;
-	struct strata_err *err;
-	int ret;
-	bool done;
-};
+/* Extended ack TLVs at @base + @off, up to @len. */
+static void parse_ext_tlvs(const unsigned char *base, size_t off, size_t len,
+			   struct strata_err *err)
+{
+	while (off + NLA_HDRLEN <= len) {
+		const struct nlattr *a = (const struct nlattr *)(base + off);
+		const unsigned char *d = base + off + NLA_HDRLEN;
+		size_t alen = a->nla_len, n;
+		uint32_t v;
+
+		if (alen < NLA_HDRLEN || off + alen > len)
+			break;
+		n = alen - NLA_HDRLEN;
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case NLMSGERR_ATTR_MSG:
+			if (n >= sizeof(err->kmsg))
+				n = sizeof(err->kmsg) - 1;
+			memcpy(err->kmsg, d, n);
+			err->kmsg[n] = '\0';
+			n = strlen(err->kmsg);
+			while (n && err->kmsg[n - 1] == '\n')
+				err->kmsg[--n] = '\0';
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (n >= sizeof(uint32_t)) {
+				memcpy(&v, d, sizeof(v));
+				err->offset = (int32_t)v;
+			}
+			break;
+		case NLMSGERR_ATTR_COOKIE:
+			if (n == sizeof(struct strata_err_cookie)) {
+				struct strata_err_cookie c;
+
+				memcpy(&c, d, sizeof(c));
+				err->obj_kind = c.kind;
+				err->obj_id = c.id;
+			}
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (n >= sizeof(uint32_t)) {
+				memcpy(&v, d, sizeof(v));
+				err->miss_type = (int)v;
+			}
+			break;
+		case NLMSGERR_ATTR_MISS_NEST:
+			/* where the missing attribute belonged */
+			if (n >= sizeof(uint32_t) && err->offset < 0) {
+				memcpy(&v, d, sizeof(v));
+				err->offset = (int32_t)v;
+			}
+			break;
+		default:
+			break;
+		}
+		off += NLA_ALIGN(alen);
+	}
+}
 
 /**
  * strata_nl_parse_error() - decode an NLMSG_ERROR message
  * @nlh: the message, nlmsg_len bytes long
- * @err: filled with the errno, the extack text and the offending attribute
+ * @err: filled with the errno, the extack text, the object the kernel's
+ *       cookie names and the offending attribute's offset
  *
  * Return: the (negative or zero) error code, or -EBADMSG if @nlh is not a
  * well-formed NLMSG_ERROR message.
@@ -111,10 +199,14 @@ int strata_nl_parse_error(const struct nlmsghdr *nlh, struct strata_err *err)
 
 	strata_err_clear(err);
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e) ||
-	    nlh->nlmsg_type != NLMSG_ERROR)
-		return strata_err_set(err, -EBADMSG, "malformed error message");
+	    nlh->nlmsg_type != NLMSG_ERROR) {
+		strata_err_set(err, -EBADMSG, "malformed error message");
+		err->src = STRATA_ERR_TRANSPORT;
+		return -EBADMSG;
+	}
 	len = nlh->nlmsg_len - NLMSG_HDRLEN;
 	err->code = e->error;
+	err->src = STRATA_ERR_KERNEL;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return e->error;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
@@ -122,127 +214,339 @@ int strata_nl_parse_error(const struct nlmsghdr *nlh, struct strata_err *err)
 			return e->error;
 		off += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(e->msg);
 	}
-	while (off + NLA_HDRLEN <= len) {
-		const struct nlattr *a = (const struct nlattr *)(base + off);
-		size_t alen = a->nla_len, n;
-
-		if (alen < NLA_HDRLEN || off + alen > len)
-			break;
-		switch (a->nla_type & NLA_TYPE_MASK) {
-		case NLMSGERR_ATTR_MSG:
-			n = alen - NLA_HDRLEN;
-			if (n >= sizeof(err->msg))
-				n = sizeof(err->msg) - 1;
-			memcpy(err->msg, base + off + NLA_HDRLEN, n);
-			err->msg[n] = '\0';
-			n = strlen(err->msg);
-			while (n && err->msg[n - 1] == '\n')
-				err->msg[--n] = '\0';
-			break;
-		case NLMSGERR_ATTR_OFFS:
-			if (alen >= NLA_HDRLEN + sizeof(uint32_t))
-				memcpy(&err->offset, base + off + NLA_HDRLEN,
-				       sizeof(uint32_t));
-			break;
-		default:
-			break;
-		}
-		off += NLA_ALIGN(alen);
-	}
+	parse_ext_tlvs(base, off, len, err);
+	format_kernel_msg(err);
 	return e->error;
 }
 
-static int cb_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+/* NLMSG_DONE: an int error, then (NLM_F_ACK_TLVS) an extack. */
+static int parse_done(const struct nlmsghdr *nlh, struct strata_err *err)
 {
-	struct xact *x = arg;
-	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	struct strata_err tmp;
+	const unsigned char *base = NLMSG_DATA(nlh);
+	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN;
+	int code;
 
-	(void)who;
-	x->ret = strata_nl_parse_error(nlh, x->err ? x->err : &tmp);
-	x->done = true;
-	return NL_STOP;
+	if (len < sizeof(int))
+		return 0;
+	memcpy(&code, base, sizeof(code));
+	if (code >= 0)
+		return 0;
+	strata_err_clear(err);
+	err->code = code;
+	err->src = STRATA_ERR_KERNEL;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		parse_ext_tlvs(base, sizeof(int), len, err);
+	format_kernel_msg(err);
+	return code;
 }
 
-static int cb_valid(struct nl_msg *msg, void *arg)
+void strata_rx_init(struct strata_rx *rx, strata_rx_fn fn, void *arg,
+		    uint32_t seq, bool dump)
 {
-	struct xact *x = arg;
+	memset(rx, 0, sizeof(*rx));
+	rx->fn = fn;
+	rx->arg = arg;
+	rx->seq = seq;
+	rx->dump = dump;
+}
+
+static int rx_fail(struct strata_rx *rx, struct strata_err *err,
+		   struct strata_err *e)
+{
+	if (!rx->ret) {
+		rx->ret = e->code;
+		if (err)
+			*err = *e;
+	}
+	return rx->ret;
+}
+
+static void rx_data(struct strata_rx *rx, const struct nlmsghdr *nlh,
+		    struct strata_err *err)
+{
+	const struct nlattr *tb[STRATA_A_MAX + 1];
+	struct strata_err e;
+	uint64_t gen;
 	int ret;
 
-	if (!x->parse)
-		return NL_OK;
-	ret = x->parse(msg, x->arg);
-	if (ret < 0) {
-		x->ret = ret;
-		strata_err_set(x->err, ret, "malformed reply from the kernel");
-		return NL_STOP;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		rx->intr = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    strata_attr_parse(tb, STRATA_A_MAX,
+			      (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+			      nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN)) {
+		strata_err_set(&e, -EBADMSG, "malformed reply from the kernel");
+		e.src = STRATA_ERR_TRANSPORT;
+		rx_fail(rx, err, &e);
+		return;
 	}
-	return NL_OK;
+	if (tb[STRATA_A_GENERATION] &&
+	    nla_len(tb[STRATA_A_GENERATION]) >= (int)sizeof(gen)) {
+		memcpy(&gen, nla_data(tb[STRATA_A_GENERATION]), sizeof(gen));
+		if (rx->have_gen && gen != rx->gen && rx->dump)
+			rx->intr = true;
+		rx->gen = gen;
+		rx->have_gen = true;
+	}
+	if (rx->ret || !rx->fn)
+		return;
+	strata_err_clear(&e);
+	ret = rx->fn(nlh, tb, rx->arg, &e);
+	if (ret < 0) {
+		if (!e.code) {
+			strata_err_set(
+				&e, ret, "%s",
+				ret == -EBADMSG
+					? "malformed reply from the kernel"
+					: strerror(-ret));
+			if (ret == -EBADMSG)
+				e.src = STRATA_ERR_TRANSPORT;
+		}
+		e.code = ret;
+		rx_fail(rx, err, &e);
+	}
 }
 
-static int cb_finish(struct nl_msg *msg, void *arg)
+/* One message; returns 1 once the request is complete. */
+static int rx_msg(struct strata_rx *rx, const struct nlmsghdr *nlh,
+		  struct strata_err *err)
 {
-	struct xact *x = arg;
+	struct strata_err e;
+	int code;
 
-	(void)msg;
-	x->done = true;
-	return NL_STOP;
+	if (nlh->nlmsg_seq != rx->seq)
+		return 0;
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+		return 0;
+	case NLMSG_OVERRUN:
+		strata_err_set(&e, -EOVERFLOW, "netlink receive overrun");
+		e.src = STRATA_ERR_TRANSPORT;
+		rx_fail(rx, err, &e);
+		rx->done = true;
+		return 1;
+	case NLMSG_ERROR:
+		code = strata_nl_parse_error(nlh, &e);
+		if (code < 0)
+			rx_fail(rx, err, &e);
+		rx->done = true;
+		return 1;
+	case NLMSG_DONE:
+		code = parse_done(nlh, &e);
+		if (code < 0)
+			rx_fail(rx, err, &e);
+		rx->done = true;
+		return 1;
+	default:
+		rx_data(rx, nlh, err);
+		return 0;
+	}
 }
 
-static int cb_ack(struct nl_msg *msg, void *arg)
+/**
+ * strata_rx_buf() - feed received bytes (one or more messages)
+ * @rx: the request's reply state
+ * @buf: what recv() returned
+ * @len: its length
+ * @err: receives the first error
+ *
+ * Return: 1 when the request is complete, 0 if more is to come.
+ */
+int strata_rx_buf(struct strata_rx *rx, const void *buf, size_t len,
+		  struct strata_err *err)
 {
-	return cb_finish(msg, arg);
+	const struct nlmsghdr *nlh = buf;
+	int rem = (int)len;
+
+	for (; NLMSG_OK(nlh, rem); nlh = NLMSG_NEXT(nlh, rem))
+		if (rx_msg(rx, nlh, err))
+			return 1;
+	return rx->done;
 }
 
-/* Map the extack offset back to the attribute type in what we sent. */
-static void resolve_attr(struct nl_msg *msg, struct strata_err *err)
+/**
+ * strata_rx_result() - the outcome of a request once its replies are in
+ * @rx: the reply state
+ * @err: set for an inconsistent dump
+ *
+ * Return: 0, the first error, or -EAGAIN if a dump was interrupted by a
+ * commit.
+ */
+int strata_rx_result(const struct strata_rx *rx, struct strata_err *err)
 {
-	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	const struct nlattr *a;
+	if (rx->ret)
+		return rx->ret;
+	if (rx->intr) {
+		strata_err_set(
+			err, -EAGAIN,
+			"the configuration changed while it was being read (dump interrupted); try again");
+		if (err)
+			err->src = STRATA_ERR_KERNEL;
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/*
+ * Our arrays number their elements from 1 within each message (the uapi
+ * lets the type be anything); turn them into indexes in the whole list.
+ */
+static void path_indexes(const struct strata_req *req, struct strata_err *err)
+{
+	uint32_t *p = err->path;
+
+	if (err->depth >= 3 && p[0] == STRATA_A_POLICY &&
+	    (p[1] == STRATA_POLICY_A_INGRESS || p[1] == STRATA_POLICY_A_EGRESS))
+		p[2] = req->base[p[1] == STRATA_POLICY_A_INGRESS ? SC_INGRESS
+								 : SC_EGRESS] +
+		       p[2] - 1;
+	if (err->depth >= 4 && p[0] == STRATA_A_ENDPOINT &&
+	    p[1] == STRATA_EP_A_LISTS)
+		p[3] -= 1;
+	if (err->depth >= 3 && p[0] == STRATA_A_SETTINGS &&
+	    p[1] == STRATA_SET_A_WL_PREFIXES)
+		p[2] -= 1;
+}
+
+/**
+ * strata_nl_resolve_attr() - name the attribute an extack offset points at
+ * @req: the request the kernel answered
+ * @err: its error; @err->offset is read, @err->attr and @err->path set
+ *
+ * The offset counts from the request's netlink header. Nested attributes
+ * are followed down to the innermost one that contains the offset.
+ */
+void strata_nl_resolve_attr(const struct strata_req *req,
+			    struct strata_err *err)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
+	const unsigned char *base = (const unsigned char *)nlh;
+	size_t pos = NLMSG_HDRLEN + GENL_HDRLEN, end = nlh->nlmsg_len, off;
 
 	if (err->offset < (int32_t)(NLMSG_HDRLEN + GENL_HDRLEN) ||
 	    (size_t)err->offset + NLA_HDRLEN > nlh->nlmsg_len)
 		return;
-	a = (const struct nlattr *)((const char *)nlh + err->offset);
-	err->attr = a->nla_type & NLA_TYPE_MASK;
+	off = (size_t)err->offset;
+	err->depth = 0;
+	while (pos + NLA_HDRLEN <= end) {
+		const struct nlattr *a = (const struct nlattr *)(base + pos);
+		size_t alen = a->nla_len;
+
+		if (alen < NLA_HDRLEN || pos + alen > end)
+			break;
+		if (off < pos || off >= pos + alen) {
+			pos += NLA_ALIGN(alen);
+			continue;
+		}
+		err->attr = a->nla_type & NLA_TYPE_MASK;
+		err->path[err->depth++] = (uint32_t)err->attr;
+		if (off == pos || !(a->nla_type & NLA_F_NESTED) ||
+		    err->depth == STRATA_ERR_PATH_MAX)
+			break;
+		end = pos + alen;
+		pos += NLA_HDRLEN;
+	}
+	if (err->miss_type >= 0 && err->depth < STRATA_ERR_PATH_MAX)
+		err->path[err->depth++] = (uint32_t)err->miss_type;
+	path_indexes(req, err);
 }
 
-int strata_nl_transact(struct strata_nl *nl, struct nl_msg *msg,
-		       strata_nl_parse_fn parse, void *arg,
-		       struct strata_err *err)
+/**
+ * strata_nl_request() - send one request and process its replies
+ * @nl: the handle
+ * @req: the request (its message gets the handle's port and a sequence
+ *       number; NLM_F_ACK is added unless it is a dump)
+ * @fn: called for each reply message (may be NULL)
+ * @arg: its argument
+ * @generation: if not NULL, the generation the replies reported (left
+ *              alone if they reported none)
+ * @err: the kernel's error, or a transport error
+ *
+ * Return: 0 or a negative errno (-EAGAIN for an interrupted dump).
+ */
+int strata_nl_request(struct strata_nl *nl, struct strata_req *req,
+		      strata_rx_fn fn, void *arg, uint64_t *generation,
+		      struct strata_err *err)
 {
-	struct xact x = { .parse = parse, .arg = arg, .err = err };
-	struct nl_cb *cb;
+	struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
+	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	struct sockaddr_nl who;
+	struct strata_rx rx;
 	int ret;
 
 	strata_err_clear(err);
-	cb = nl_cb_alloc(NL_CB_CUSTOM);
-	if (!cb)
-		return strata_err_set(err, -ENOMEM, "out of memory");
-	nl_cb_err(cb, NL_CB_CUSTOM, cb_error, &x);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, cb_valid, &x);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, cb_finish, &x);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, cb_ack, &x);
-
-	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-	ret = nl_send_auto(nl->sk, msg);
+	nlh->nlmsg_seq = NL_AUTO_SEQ;
+	nlh->nlmsg_pid = NL_AUTO_PORT;
+	nl_complete_msg(nl->sk, req->msg);
+	if (dump)
+		nlh->nlmsg_flags &= ~NLM_F_ACK;
+	else
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	ret = nl_send(nl->sk, req->msg);
 	if (ret < 0) {
-		ret = strata_err_set(err, -EIO, "send failed: %s",
-				     nl_geterror(ret));
-		goto out;
+		strata_err_set(err, -EIO, "cannot send to the kernel: %s",
+			       nl_geterror(ret));
+		if (err)
+			err->src = STRATA_ERR_TRANSPORT;
+		return -EIO;
 	}
-	while (!x.done && x.ret == 0) {
-		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret < 0 && x.ret == 0) {
-			ret = strata_err_set(err, -EIO, "receive failed: %s",
-					     nl_geterror(ret));
-			goto out;
+	strata_rx_init(&rx, fn, arg, nlh->nlmsg_seq, dump);
+	while (!rx.done) {
+		unsigned char *buf = NULL;
+
+		ret = nl_recv(nl->sk, &who, &buf, NULL);
+		if (ret <= 0) {
+			free(buf);
+			strata_err_set(err, -EIO,
+				       "cannot receive from the kernel: %s",
+				       ret ? nl_geterror(ret) : "end of file");
+			if (err)
+				err->src = STRATA_ERR_TRANSPORT;
+			return -EIO;
 		}
+		strata_rx_buf(&rx, buf, (size_t)ret, err);
+		free(buf);
 	}
-	ret = x.ret;
-	if (ret < 0 && err)
-		resolve_attr(msg, err);
-out:
-	nl_cb_put(cb);
+	ret = strata_rx_result(&rx, err);
+	if (ret < 0 && err && err->src == STRATA_ERR_KERNEL)
+		strata_nl_resolve_attr(req, err);
+	if (generation && rx.have_gen)
+		*generation = rx.gen;
+	return ret;
+}
+
+/**
+ * strata_nl_send() - send every message of a vector, atomically
+ * @nl: the handle
+ * @rv: the messages
+ * @err: the first failure
+ *
+ * A vector of more than one message is wrapped in a transaction of its
+ * own unless one is already open on @nl (then the caller's transaction
+ * provides the atomicity). On error that implicit transaction is aborted.
+ *
+ * Return: 0 or a negative errno.
+ */
+int strata_nl_send(struct strata_nl *nl, struct strata_reqv *rv,
+		   struct strata_err *err)
+{
+	bool implicit = rv->n > 1 && !nl->tx_open;
+	struct strata_err tmp;
+	size_t i;
+	int ret = 0;
+
+	if (implicit) {
+		ret = strata_tx_begin(nl, err);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < rv->n && !ret; i++)
+		ret = strata_nl_request(nl, &rv->v[i], NULL, NULL, NULL, err);
+	if (implicit) {
+		if (ret)
+			strata_tx_abort(nl, &tmp);
+		else
+			ret = strata_tx_commit(nl, NULL, err);
+	}
 	return ret;
 }

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Objects as text, in the grammar "add" accepts: "stratactl x show" output
+ * is a batch file that recreates what it shows. Rules, endpoint lists and
+ * long member lists go on continuation lines (tab-indented).
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+#include "text.h"
+
+/* Members per continuation line. */
+#define MEMBERS_PER_LINE 8
+
+static const char *const action_names[] = {
+	[STRATA_ACT_ALLOW] = "allow",	[STRATA_ACT_DENY] = "deny",
+	[STRATA_ACT_PASS] = "pass",	[STRATA_ACT_LOG] = "log",
+	[STRATA_ACT_REJECT] = "reject",
+};
+
+/**
+ * strata_action_name() - an action's keyword
+ * @action: STRATA_ACT_*
+ *
+ * Return: "allow", ..., or "unknown".
+ */
+const char *strata_action_name(uint8_t action)
+{
+	if (action < sizeof(action_names) / sizeof(action_names[0]) &&
+	    action_names[action])
+		return action_names[action];
+	return "unknown";
+}
+
+const char *strata_ipset_kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case STRATA_IPSET_ADDR:
+		return "addr";
+	case STRATA_IPSET_NET:
+		return "net";
+	case STRATA_IPSET_ADDR_PORT:
+		return "addr-port";
+	}
+	return "unknown";
+}
+
+const char *strata_wl_to_host_name(uint8_t v)
+{
+	switch (v) {
+	case STRATA_WL_TO_HOST_DROP:
+		return "drop";
+	case STRATA_WL_TO_HOST_ACCEPT:
+		return "accept";
+	case STRATA_WL_TO_HOST_RETURN:
+		return "return";
+	}
+	return "unknown";
+}
+
+/**
+ * strata_proto_name() - a protocol as the grammar writes it
+ * @proto: the number
+ * @buf: room for a number
+ * @len: its size
+ *
+ * Return: its name ("tcp") or its number in @buf.
+ */
+const char *strata_proto_name(uint8_t proto, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < strata_n_protos; i++)
+		if (strata_protos[i].proto == proto)
+			return strata_protos[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+static const char *fmt_addr(uint8_t family, const uint8_t *addr, char *buf,
+			    size_t len)
+{
+	if (inet_ntop(family == STRATA_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr,
+		      buf, (socklen_t)len))
+		return buf;
+	snprintf(buf, len, "?");
+	return buf;
+}
+
+/**
+ * strata_fmt_prefix() - a prefix as the grammar writes it
+ * @p: the prefix
+ * @buf: at least STRATA_FMT_LEN bytes
+ * @len: its size
+ *
+ * Return: @buf: "10.0.0.0/8", or a bare address for a full-length prefix.
+ */
+const char *strata_fmt_prefix(const struct strata_prefix *p, char *buf,
+			      size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	fmt_addr(p->family, p->addr, a, sizeof(a));
+	if (p->prefix_len == sc_family_bits(p->family))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s/%u", a, p->prefix_len);
+	return buf;
+}
+
+/**
+ * strata_fmt_member() - an IP set member as the grammar writes it
+ * @family: the set's family
+ * @m: the member
+ * @buf: at least STRATA_FMT_LEN bytes
+ * @len: its size
+ *
+ * Return: @buf: "10.0.0.5", "10.0.0.0/8" or "tcp:80@10.0.0.5".
+ */
+const char *strata_fmt_member(uint8_t family, const struct strata_member *m,
+			      char *buf, size_t len)
+{
+	struct strata_prefix p = { .family = family,
+				   .prefix_len = m->prefix_len };
+	char pfx[STRATA_FMT_LEN], pn[8];
+
+	memcpy(p.addr, m->addr, sizeof(p.addr));
+	strata_fmt_prefix(&p, pfx, sizeof(pfx));
+	if (m->proto || m->port)
+		snprintf(buf, len, "%s:%u@%s",
+			 strata_proto_name(m->proto, pn, sizeof(pn)), m->port,
+			 pfx);
+	else
+		snprintf(buf, len, "%s", pfx);
+	return buf;
+}
+
+/**
+ * strata_fmt_failsafe() - a failsafe entry as the grammar writes it
+ * @f: the entry
+ * @buf: at least STRATA_FMT_LEN bytes
+ * @len: its size
+ *
+ * Return: @buf: "tcp:22" or "tcp:22@10.0.0.0/8".
+ */
+const char *strata_fmt_failsafe(const struct strata_failsafe *f, char *buf,
+				size_t len)
+{
+	char pfx[STRATA_FMT_LEN], pn[8];
+
+	if (f->net.family)
+		snprintf(buf, len, "%s:%u@%s",
+			 strata_proto_name(f->proto, pn, sizeof(pn)), f->port,
+			 strata_fmt_prefix(&f->net, pfx, sizeof(pfx)));
+	else
+		snprintf(buf, len, "%s:%u",
+			 strata_proto_name(f->proto, pn, sizeof(pn)), f->port);
+	return buf;
+}
+
+static void print_prefixes(FILE *f, const char *kw,
+			   const struct strata_prefix *p, uint32_t n)
+{
+	char buf[STRATA_FMT_LEN];
+	uint32_t i;
+
+	if (!n)
+		return;
+	fprintf(f, " %s ", kw);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+			strata_fmt_prefix(&p[i], buf, sizeof(buf)));
+}
+
+static void print_ids(FILE *f, const char *kw, const uint32_t *v, uint32_t n)
+{
+	uint32_t i;
+
+	if (!n)
+		return;
+	fprintf(f, " %s ", kw);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%u", i ? "," : "", v[i]);
+}
+
+static void print_ports(FILE *f, const char *kw,
+			const struct strata_port_range *r, uint32_t n)
+{
+	uint32_t i;
+
+	if (!n)
+		return;
+	fprintf(f, " %s ", kw);
+	for (i = 0; i < n; i++) {
+		if (r[i].lo == r[i].hi)
+			fprintf(f, "%s%u", i ? "," : "", r[i].lo);
+		else
+			fprintf(f, "%s%u:%u", i ? "," : "", r[i].lo, r[i].hi);
+	}
+}
+
+static void print_ent(FILE *f, const char *side, const struct sc_ent *e)
+{
+	char kw[24];
+
+#define K(s) (snprintf(kw, sizeof(kw), "%s-%s", side, s), kw)
+	print_prefixes(f, K("net"), e->nets, e->n_nets);
+	print_prefixes(f, K("not-net"), e->not_nets, e->n_not_nets);
+	print_ids(f, K("set"), e->sets, e->n_sets);
+	print_ids(f, K("not-set"), e->not_sets, e->n_not_sets);
+	print_ports(f, K("port"), e->ports, e->n_ports);
+	print_ports(f, K("not-port"), e->not_ports, e->n_not_ports);
+	print_ids(f, K("port-set"), e->psets, e->n_psets);
+	print_ids(f, K("not-port-set"), e->not_psets, e->n_not_psets);
+#undef K
+}
+
+/**
+ * strata_print_rule() - one rule: "ingress allow proto tcp ..." (no newline)
+ * @f: output
+ * @dir: its direction
+ * @r: the rule
+ */
+void strata_print_rule(FILE *f, enum sc_dir dir, const struct sc_rule *r)
+{
+	char pn[8];
+
+	fprintf(f, "%s %s", dir == SC_EGRESS ? "egress" : "ingress",
+		strata_action_name(r->action));
+	if (r->ip_version)
+		fprintf(f, " ip-version %u", r->ip_version);
+	if (r->present & STRATA_IMG_RULE_F_PROTO)
+		fprintf(f, " proto %s",
+			strata_proto_name(r->proto, pn, sizeof(pn)));
+	if (r->present & STRATA_IMG_RULE_F_NOT_PROTO)
+		fprintf(f, " not-proto %s",
+			strata_proto_name(r->not_proto, pn, sizeof(pn)));
+	if (r->present & STRATA_IMG_RULE_F_ICMP_TYPE)
+		fprintf(f, " icmp-type %u", r->icmp_type);
+	if (r->present & STRATA_IMG_RULE_F_ICMP_CODE)
+		fprintf(f, " icmp-code %u", r->icmp_code);
+	if (r->present & STRATA_IMG_RULE_F_NOT_ICMP_TYPE)
+		fprintf(f, " not-icmp-type %u", r->not_icmp_type);
+	if (r->present & STRATA_IMG_RULE_F_NOT_ICMP_CODE)
+		fprintf(f, " not-icmp-code %u", r->not_icmp_code);
+	print_ent(f, "src", &r->src);
+	print_ent(f, "dst", &r->dst);
+	if (r->cookie)
+		fprintf(f, " cookie 0x%" PRIx64, (uint64_t)r->cookie);
+}
+
+/**
+ * strata_print_tier() - "tier add id ... name ... default ..."
+ * @f: output
+ * @t: the tier
+ */
+void strata_print_tier(FILE *f, const struct sc_tier *t)
+{
+	fprintf(f, "tier add id %u name %s default %s\n", t->id, t->name,
+		t->default_action == STRATA_ACT_PASS ? "pass" : "deny");
+}
+
+/**
+ * strata_print_policy() - "policy add id ... name ...", one rule per
+ * continuation line
+ * @f: output
+ * @p: the policy
+ */
+void strata_print_policy(FILE *f, const struct sc_policy *p)
+{
+	unsigned int d;
+	uint32_t i;
+
+	fprintf(f, "policy add id %u name %s\n", p->id, p->name);
+	for (d = 0; d < SC_NDIRS; d++) {
+		for (i = 0; i < p->n_rules[d]; i++) {
+			fputc('\t', f);
+			strata_print_rule(f, d, &p->rules[d][i]);
+			fputc('\n', f);
+		}
+	}
+}
+
+/**
+ * strata_print_ipset() - "ipset add ...", members on continuation lines
+ * @f: output
+ * @s: the set
+ * @m: its members (may be NULL)
+ * @n: how many
+ */
+void strata_print_ipset(FILE *f, const struct sc_ipset *s,
+			const struct strata_member *m, uint32_t n)
+{
+	char buf[STRATA_FMT_LEN];
+	uint32_t i;
+
+	fprintf(f, "ipset add id %u name %s family %u kind %s\n", s->id,
+		s->name, s->family, strata_ipset_kind_name(s->kind));
+	for (i = 0; i < n; i++) {
+		if (i % MEMBERS_PER_LINE == 0)
+			fputs("\tmembers ", f);
+		fprintf(f, "%s%s", i % MEMBERS_PER_LINE ? "," : "",
+			strata_fmt_member(s->family, &m[i], buf, sizeof(buf)));
+		if (i % MEMBERS_PER_LINE == MEMBERS_PER_LINE - 1 || i == n - 1)
+			fputc('\n', f);
+	}
+}
+
+/**
+ * strata_print_endpoint() - "endpoint add ...", each policy list and the
+ * profiles on continuation lines
+ * @f: output
+ * @e: the endpoint
+ */
+void strata_print_endpoint(FILE *f, const struct sc_endpoint *e)
+{
+	unsigned int l;
+	uint32_t i;
+
+	fprintf(f, "endpoint add id %u name %s %s iface %s", e->id, e->name,
+		e->kind == STRATA_EP_HOST ? "host" : "workload", e->ifname);
+	print_prefixes(f, "addr", e->addrs, e->n_addrs);
+	print_prefixes(f, "spoof", e->spoof, e->n_spoof);
+	if (e->mark)
+		fprintf(f, " mark 0x%x", e->mark);
+	fprintf(f, " no-match %s\n",
+		e->no_match == STRATA_ACT_ALLOW ? "allow" : "deny");
+	for (l = 0; l < __STRATA_LIST_MAX; l++) {
+		const struct sc_eplist *el = &e->lists[l];
+
+		if (!el->n)
+			continue;
+		fprintf(f, "\t%s", strata_list_names[l]);
+		for (i = 0; i < el->n; i++) {
+			fprintf(f, " tier %u", el->refs[i].tier);
+			print_ids(f, "policies", el->refs[i].policies,
+				  el->refs[i].n_policies);
+		}
+		fputc('\n', f);
+	}
+	if (e->n_profiles) {
+		fputc('\t', f);
+		print_ids(f, "profiles", e->profiles, e->n_profiles);
+		fputc('\n', f);
+	}
+}
+
+static void print_failsafes(FILE *f, const struct strata_failsafe *v,
+			    uint32_t n)
+{
+	char buf[STRATA_FMT_LEN];
+	uint32_t i;
+
+	if (!n)
+		fputs("none", f);
+	for (i = 0; i < n && i < SC_MAX_FAILSAFE; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+			strata_fmt_failsafe(&v[i], buf, sizeof(buf)));
+}
+
+/**
+ * strata_print_settings() - "settings set", every setting on its own
+ * continuation line
+ * @f: output
+ * @s: the settings
+ */
+void strata_print_settings(FILE *f, const struct sc_settings *s)
+{
+	size_t i;
+	uint16_t j;
+
+	fputs("settings set\n", f);
+	for (i = 0; i < strata_n_skeys; i++) {
+		const struct strata_skey *k = &strata_skeys[i];
+		const char *field = (const char *)s + k->off;
+		uint32_t v32;
+		uint16_t v16;
+
+		fprintf(f, "\t%s ", k->key);
+		switch (k->type) {
+		case SKEY_U32:
+			memcpy(&v32, field, sizeof(v32));
+			fprintf(f, "%u", v32);
+			break;
+		case SKEY_MARK:
+			memcpy(&v32, field, sizeof(v32));
+			fprintf(f, "0x%x", v32);
+			break;
+		case SKEY_U16:
+			memcpy(&v16, field, sizeof(v16));
+			fprintf(f, "%u", v16);
+			break;
+		case SKEY_BOOL:
+			fputs(*field ? "on" : "off", f);
+			break;
+		case SKEY_WL_TO_HOST:
+			fputs(strata_wl_to_host_name((uint8_t)*field), f);
+			break;
+		case SKEY_FAILSAFE_IN:
+			print_failsafes(f, s->failsafe_in, s->n_failsafe_in);
+			break;
+		case SKEY_FAILSAFE_OUT:
+			print_failsafes(f, s->failsafe_out, s->n_failsafe_out);
+			break;
+		case SKEY_WL_PREFIXES:
+			if (!s->n_wl_prefixes)
+				fputs("none", f);
+			for (j = 0;
+			     j < s->n_wl_prefixes && j < STRATA_MAX_WL_PREFIXES;
+			     j++)
+				fprintf(f, "%s%.*s", j ? "," : "",
+					STRATA_IFNAME_LEN, s->wl_prefixes[j]);
+			break;
+		}
+		fputc('\n', f);
+	}
+}
+
+/**
+ * strata_print_stats() - the counters, one "name value" per line
+ * @f: output
+ * @st: the counters
+ */
+void strata_print_stats(FILE *f, const struct strata_ioc_stats *st)
+{
+	fprintf(f,
+		"generation %llu\ntiers %u\npolicies %u\nrules %u\nipsets %u\n"
+		"members %u\nendpoints %u\nprograms %u\nclasses %u\n"
+		"mem-bytes %llu\ntx-open %s\n",
+		(unsigned long long)st->generation, st->tiers, st->policies,
+		st->rules, st->ipsets, st->members, st->endpoints, st->programs,
+		st->classes, (unsigned long long)st->mem_bytes,
+		st->tx_open ? "yes" : "no");
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libstrata's text syntax: the stratactl grammar (command lines and batch
+ * files), the printer that writes objects back in that grammar, and JSON.
+ * stratactl(8) documents the grammar and the JSON schema; this is their
+ * implementation, shared by stratactl, its tests and future tools.
+ */
+#ifndef STRATA_TEXT_H
+#define STRATA_TEXT_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+#include "strata.h"
+
+/**
+ * enum strata_perr_kind - how wrong the input was
+ * @STRATA_PERR_USAGE: the command's shape (unknown keyword, missing
+ *                     argument or required field, duplicate): exit code 1
+ * @STRATA_PERR_INVALID: a value (number, address, name, ...) or the object
+ *                       it makes is invalid: exit code 2
+ */
+enum strata_perr_kind {
+	STRATA_PERR_USAGE = 1,
+	STRATA_PERR_INVALID = 2,
+};
+
+/**
+ * struct strata_perr - a parse error
+ * @kind: enum strata_perr_kind
+ * @line: in a batch file, the line of the offending word; 0 otherwise
+ * @arg: index of the offending word in the command, or -1
+ * @msg: what is wrong
+ */
+struct strata_perr {
+	int kind;
+	unsigned int line;
+	int arg;
+	char msg[256];
+};
+
+/* Values. Each returns 0, or -EINVAL with @perr filled (kind INVALID). */
+int strata_parse_u32(const char *s, uint32_t *v, struct strata_perr *perr);
+int strata_parse_u64(const char *s, uint64_t *v, struct strata_perr *perr);
+int strata_parse_prefix(const char *s, struct strata_prefix *p,
+			struct strata_perr *perr);
+int strata_parse_ports(const char *s, struct strata_port_range *r,
+		       struct strata_perr *perr);
+int strata_parse_proto(const char *s, uint8_t *proto, struct strata_perr *perr);
+int strata_parse_member(const char *s, struct strata_member *m, uint8_t *family,
+			struct strata_perr *perr);
+int strata_parse_failsafe(const char *s, struct strata_failsafe *f,
+			  struct strata_perr *perr);
+
+/**
+ * enum strata_op_type - what one command (or batch line) does
+ * @STRATA_OP_PUT: tier|policy|ipset|endpoint add|replace
+ * @STRATA_OP_DEL: tier|policy|ipset|endpoint del
+ * @STRATA_OP_MEMBERS: ipset add-members|del-members
+ * @STRATA_OP_SETTINGS: settings set
+ * @STRATA_OP_FLUSH: flush
+ */
+enum strata_op_type {
+	STRATA_OP_NONE,
+	STRATA_OP_PUT,
+	STRATA_OP_DEL,
+	STRATA_OP_MEMBERS,
+	STRATA_OP_SETTINGS,
+	STRATA_OP_FLUSH,
+};
+
+/**
+ * struct strata_op - one parsed change
+ * @type: enum strata_op_type
+ * @kind: SC_OBJ_* the change is about (PUT, DEL, MEMBERS)
+ * @replace: PUT: create or replace
+ * @add: MEMBERS: add, else delete
+ * @exist_ok: MEMBERS: "exist" was given
+ * @id: DEL, MEMBERS: the object's id, or 0 to select it by @name
+ * @name: DEL, MEMBERS: the object's name
+ * @tier: PUT tier
+ * @policy: PUT policy
+ * @ipset: PUT ipset
+ * @endpoint: PUT endpoint
+ * @members: PUT ipset, MEMBERS: malloc()ed
+ * @n_members: their number
+ * @settings: SETTINGS: the values (malloc()ed)
+ * @settings_mask: SETTINGS: which ones were given (STRATA_SETTINGS_F())
+ * @line: in a batch file, the line the command starts on
+ */
+struct strata_op {
+	int type;
+	uint8_t kind;
+	bool replace;
+	bool add;
+	bool exist_ok;
+	uint32_t id;
+	char name[STRATA_NAME_LEN];
+	struct sc_tier *tier;
+	struct sc_policy *policy;
+	struct sc_ipset *ipset;
+	struct sc_endpoint *endpoint;
+	struct strata_member *members;
+	uint32_t n_members;
+	struct sc_settings *settings;
+	uint32_t settings_mask;
+	unsigned int line;
+};
+
+/*
+ * Parse one change command: @argv[0] is the object ("tier", "policy",
+ * "endpoint", "ipset", "settings", "flush"), @argv[1] the verb. @lines (may
+ * be NULL) gives each word's line in a batch file. On error @op is empty.
+ */
+int strata_parse_op(int argc, char *const *argv, const unsigned int *lines,
+		    struct strata_op *op, struct strata_perr *perr);
+void strata_op_release(struct strata_op *op);
+/* The core model's checks (sc_*_check()), as the kernel will run them. */
+int strata_op_check(const struct strata_op *op, struct strata_err *err);
+int strata_op_apply(struct strata_nl *nl, const struct strata_op *op,
+		    struct strata_err *err);
+
+/* The settings keywords ("mark-mask", ...) by attribute type, or NULL. */
+const char *strata_settings_key(int attr);
+
+/**
+ * struct strata_batch - a batch file: its changes and the reader's state
+ * @ops: the changes, in file order
+ * @n: how many
+ * @cap: allocated
+ * @line: physical lines read so far
+ *
+ * Lines are fed one by one (strata_batch_line()) so that any source, and
+ * a fuzzer, can drive the reader; strata_batch_read() does it for a file.
+ */
+struct strata_batch {
+	struct strata_op *ops;
+	size_t n, cap;
+	unsigned int line;
+	/* the command being read (continuation lines join it) */
+	char **words;
+	unsigned int *word_lines;
+	size_t n_words, cap_words;
+	unsigned int start;
+};
+
+void strata_batch_init(struct strata_batch *b);
+int strata_batch_line(struct strata_batch *b, const char *line,
+		      struct strata_perr *perr);
+int strata_batch_finish(struct strata_batch *b, struct strata_perr *perr);
+int strata_batch_read(struct strata_batch *b, FILE *f,
+		      struct strata_perr *perr);
+void strata_batch_release(struct strata_batch *b);
+int strata_batch_apply(struct strata_nl *nl, const struct strata_batch *b,
+		       uint64_t *generation, const struct strata_op **failed,
+		       struct strata_err *err);
+
+/*
+ * Text output in the grammar "add" accepts: a command per object, its
+ * long lists and rules on continuation lines (a batch file reads them
+ * back).
+ */
+#define STRATA_FMT_LEN 80
+
+const char *strata_action_name(uint8_t action);
+const char *strata_proto_name(uint8_t proto, char *buf, size_t len);
+const char *strata_fmt_prefix(const struct strata_prefix *p, char *buf,
+			      size_t len);
+const char *strata_fmt_member(uint8_t family, const struct strata_member *m,
+			      char *buf, size_t len);
+const char *strata_fmt_failsafe(const struct strata_failsafe *f, char *buf,
+				size_t len);
+void strata_print_rule(FILE *f, enum sc_dir dir, const struct sc_rule *r);
+void strata_print_tier(FILE *f, const struct sc_tier *t);
+void strata_print_policy(FILE *f, const struct sc_policy *p);
+void strata_print_ipset(FILE *f, const struct sc_ipset *s,
+			const struct strata_member *m, uint32_t n);
+void strata_print_endpoint(FILE *f, const struct sc_endpoint *e);
+void strata_print_settings(FILE *f, const struct sc_settings *s);
+void strata_print_stats(FILE *f, const struct strata_ioc_stats *st);
+
+/* JSON (stratactl(8), "JSON OUTPUT"); the caller owns the object. */
+struct json_object *strata_json_rule(const struct sc_rule *r);
+struct json_object *strata_json_tier(const struct sc_tier *t);
+struct json_object *strata_json_policy(const struct sc_policy *p);
+struct json_object *strata_json_ipset(const struct sc_ipset *s, uint32_t count,
+				      bool with_members,
+				      const struct strata_member *m,
+				      uint32_t n);
+struct json_object *strata_json_member(uint8_t family, uint8_t kind,
+				       const struct strata_member *m);
+struct json_object *strata_json_endpoint(const struct sc_endpoint *e);
+struct json_object *strata_json_settings(const struct sc_settings *s);
+struct json_object *strata_json_stats(const struct strata_ioc_stats *st);
+
+#endif /* STRATA_TEXT_H */
