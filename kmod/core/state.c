@@ -508,7 +508,9 @@ static u32 limit_of(const struct sc_limits *l, u8 kind)
 
 /*
  * Put @obj (kind @kind) into the overlay. Checks id and name uniqueness;
- * @old_out gets the object it replaces in the view (or NULL).
+ * @old_out gets the object it replaces in the view (or NULL); if that was
+ * an earlier object of this transaction it is freed here, so callers may
+ * compare the pointer but not dereference it.
  */
 static int tx_put(struct sc_tx *tx, u8 kind, void *obj, bool replace,
 		  void **old_out, struct sc_err *err)
@@ -552,7 +554,7 @@ int sc_tx_put_tier(struct sc_tx *tx, struct sc_tier *t, bool replace,
 		ret = sc_tier_check(t, err);
 	if (!ret)
 		ret = tx_put(tx, SC_OBJ_TIER, t, replace, &old, err);
-	else
+	if (ret)
 		sc_tier_put(t);
 	return doom(tx, ret);
 }
@@ -560,28 +562,27 @@ int sc_tx_put_tier(struct sc_tx *tx, struct sc_tier *t, bool replace,
 int sc_tx_put_policy(struct sc_tx *tx, struct sc_policy *p, bool replace,
 		     struct sc_err *err)
 {
+	u64 old_rules = 0, new_rules = policy_rules(p);
 	void *old;
 	int ret;
 
 	ret = tx_op(tx, err);
 	if (!ret)
 		ret = sc_policy_check(p, err);
-	if (!ret && tx->n_rules + policy_rules(p) >
-		    (u64)tx_settings(tx)->limits.rules + policy_rules(
-			    view_get(tx, SC_OBJ_POLICY, p->id)))
+	/* the replaced object may be freed by tx_put(): count it first */
+	if (!ret)
+		old_rules = policy_rules(view_get(tx, SC_OBJ_POLICY, p->id));
+	if (!ret && tx->n_rules + new_rules >
+		    (u64)tx_settings(tx)->limits.rules + old_rules)
 		ret = sc_errf(err, -ENOSPC, "rule limit reached", SC_OBJ_POLICY,
 			      p->id, tx_settings(tx)->limits.rules);
+	if (!ret)
+		ret = tx_put(tx, SC_OBJ_POLICY, p, replace, &old, err);
 	if (ret) {
 		sc_policy_put(p);
 		return doom(tx, ret);
 	}
-	ret = tx_put(tx, SC_OBJ_POLICY, p, replace, &old, err);
-	if (ret) {
-		sc_policy_put(p);
-		return doom(tx, ret);
-	}
-	tx->n_rules += policy_rules(p);
-	tx->n_rules -= policy_rules(old);
+	tx->n_rules += new_rules - old_rules;
 	return 0;
 }
 
@@ -725,10 +726,10 @@ int sc_tx_put_ipset(struct sc_tx *tx, struct sc_ipset *set,
 	cur = view_get(tx, SC_OBJ_IPSET, set->id);
 	if (cur && replace &&
 	    (cur->family != set->family || cur->kind != set->kind)) {
+		sc_errf(err, -EINVAL, "a set's family and kind cannot change",
+			SC_OBJ_IPSET, set->id, 0);
 		sc_ipset_put(set);
-		return doom(tx, sc_errf(err, -EINVAL,
-					"a set's family and kind cannot change",
-					SC_OBJ_IPSET, set->id, 0));
+		return doom(tx, -EINVAL);
 	}
 	ret = tx_put(tx, SC_OBJ_IPSET, set, replace, &old, err);
 	if (ret) {

@@ -68,6 +68,14 @@ static inline void t_commit(struct sc_state *s, struct sc_tx *tx)
 	sc_commit_finish(s);
 }
 
+/* Abort, and finish what the abort retired (the protocol of state.h). */
+static inline void t_abort(struct sc_state *s, struct sc_tx *tx)
+{
+	sc_tx_abort(tx);
+	if (sc_state_needs_finish(s))
+		sc_commit_finish(s);
+}
+
 static inline void t_ok(int ret, const struct sc_err *err)
 {
 	if (ret)
