@@ -2,10 +2,7 @@
 #ifndef _STRATA_MEM_H
 #define _STRATA_MEM_H
 
-#include <linux/slab.h>
 #include "strata.h"
-
-extern struct kmem_cache *strata_state_cache;
 
 int strata_mem_init(void);
 void strata_mem_uninit(void);

@@ -10,13 +10,13 @@ check "/dev/strata is a character device" test -c /dev/strata
 check_eq "/dev/strata has mode 0600" "$(stat -c %a /dev/strata)" 600
 check_eq "/dev/strata is owned by root" "$(stat -c %u:%g /dev/strata)" 0:0
 
-# _IOR(0xB8, 0x00, 40 bytes) and _IOR(0xB8, 0x01, 64 bytes)
+# _IOR(0xB8, 0x00, 40 bytes) and _IOR(0xB8, 0x01, 88 bytes)
 check "STRATA_IOC_VERSION" strata-probe ioctl 8028b800
 check_out "STRATA_IOC_VERSION succeeds" "^errno=0$"
-check "STRATA_IOC_STATS" strata-probe ioctl 8040b801
+check "STRATA_IOC_STATS" strata-probe ioctl 8058b801
 check_out "STRATA_IOC_STATS succeeds" "^errno=0$"
 
-check "unknown nr in our magic" strata-probe ioctl 8040b8ff
+check "unknown nr in our magic" strata-probe ioctl 8058b8ff
 check_out "unknown nr gets ENOTTY" "^errno=ENOTTY$"
 check "unknown magic" strata-probe ioctl 5401
 check_out "foreign ioctl (TCGETS) gets ENOTTY" "^errno=ENOTTY$"
@@ -24,7 +24,7 @@ check "known nr with a wrong size" strata-probe ioctl 8010b801
 check_out "wrong size gets ENOTTY" "^errno=ENOTTY$"
 
 check "ioctl without CAP_NET_ADMIN" \
-	setpriv --bounding-set=-net_admin -- strata-probe ioctl 8040b801
+	setpriv --bounding-set=-net_admin -- strata-probe ioctl 8058b801
 check_out "ioctl without CAP_NET_ADMIN gets EPERM" "^errno=EPERM$"
 
 ktap_finish
