@@ -81,8 +81,8 @@ struct nl_msg *strata_reqv_add(struct strata_reqv *rv, uint8_t cmd, int flags)
 	msg = nlmsg_alloc_size(rv->budget);
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, rv->family, 0, flags,
-			 cmd, STRATA_GENL_VERSION)) {
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, rv->family, 0,
+			 NLM_F_REQUEST | flags, cmd, STRATA_GENL_VERSION)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "strata.h"
+#include "nl.h"
 
 void strata_err_clear(struct strata_err *err)
 {
@@ -42,6 +43,35 @@ int strata_err_set(struct strata_err *err, int code, const char *fmt, ...)
 }
 
 /**
+ * strata_err_format() - set @err->msg to @text, prefixed with the object
+ * @err: the error (@obj_kind, @obj_id)
+ * @text: the message proper (not @err->msg)
+ *
+ * "policy 7: text", "settings: text" or "text"; truncated to fit.
+ */
+void strata_err_format(struct strata_err *err, const char *text)
+{
+	size_t n = 0, t = strlen(text), room;
+	int p = 0;
+
+	if (err->obj_kind && err->obj_id)
+		p = snprintf(err->msg, sizeof(err->msg),
+			     "%s %u: ", sc_obj_kind_name(err->obj_kind),
+			     err->obj_id);
+	else if (err->obj_kind)
+		p = snprintf(err->msg, sizeof(err->msg),
+			     "%s: ", sc_obj_kind_name(err->obj_kind));
+	if (p > 0)
+		n = (size_t)p < sizeof(err->msg) ? (size_t)p
+						 : sizeof(err->msg) - 1;
+	room = sizeof(err->msg) - 1 - n;
+	if (t > room)
+		t = room;
+	memcpy(err->msg + n, text, t);
+	err->msg[n + t] = '\0';
+}
+
+/**
  * strata_err_from_sc() - turn a core model error into a library error
  * @err: filled in (may be NULL)
  * @e: the core's error (sc_*_check(), sc_policy_add_rules(), ...)
@@ -61,14 +91,7 @@ int strata_err_from_sc(struct strata_err *err, const struct sc_err *e)
 	err->obj_id = e->id;
 	err->ref = e->ref;
 	snprintf(err->kmsg, sizeof(err->kmsg), "%s", e->msg ? e->msg : "");
-	if (e->kind && e->id)
-		snprintf(err->msg, sizeof(err->msg), "%s %u: %s",
-			 sc_obj_kind_name(e->kind), e->id, err->kmsg);
-	else if (e->kind)
-		snprintf(err->msg, sizeof(err->msg), "%s: %s",
-			 sc_obj_kind_name(e->kind), err->kmsg);
-	else
-		snprintf(err->msg, sizeof(err->msg), "%s", err->kmsg);
+	strata_err_format(err, err->kmsg);
 	return e->code;
 }
 

@@ -69,6 +69,7 @@ struct strata_nl *strata_nl_open(struct strata_err *err)
 	/* Requests go up to STRATA_MSG_BUDGET; replies can be larger. */
 	nl_socket_set_buffer_size(nl->sk, STRATA_SOCK_BUF, STRATA_SOCK_BUF);
 	nl_socket_enable_msg_peek(nl->sk);
+	nl->request = strata_nl_request;
 	nl->family = genl_ctrl_resolve(nl->sk, STRATA_GENL_NAME);
 	if (nl->family < 0) {
 		strata_err_set(
@@ -114,14 +115,7 @@ static void format_kernel_msg(struct strata_err *err)
 
 	if (!text[0] && err->miss_type >= 0)
 		text = "a required attribute is missing";
-	if (err->obj_kind && err->obj_id)
-		snprintf(err->msg, sizeof(err->msg), "%s %u: %s",
-			 sc_obj_kind_name(err->obj_kind), err->obj_id, text);
-	else if (err->obj_kind)
-		snprintf(err->msg, sizeof(err->msg), "%s: %s",
-			 sc_obj_kind_name(err->obj_kind), text);
-	else
-		snprintf(err->msg, sizeof(err->msg), "%s", text);
+	strata_err_format(err, text);
 }
 
 /* Extended ack TLVs at @base + @off, up to @len. */
@@ -508,10 +502,29 @@ int strata_nl_request(struct strata_nl *nl, struct strata_req *req,
 		free(buf);
 	}
 	ret = strata_rx_result(&rx, err);
-	if (ret < 0 && err && err->src == STRATA_ERR_KERNEL)
-		strata_nl_resolve_attr(req, err);
 	if (generation && rx.have_gen)
 		*generation = rx.gen;
+	return ret;
+}
+
+/**
+ * strata_nl_do() - send one request the handle's way, name what it refused
+ * @nl: the handle
+ * @req: the request
+ * @fn: called for each reply message (may be NULL)
+ * @arg: its argument
+ * @generation: if not NULL, the generation the replies reported
+ * @err: failure
+ *
+ * Return: 0 or a negative errno.
+ */
+int strata_nl_do(struct strata_nl *nl, struct strata_req *req, strata_rx_fn fn,
+		 void *arg, uint64_t *generation, struct strata_err *err)
+{
+	int ret = nl->request(nl, req, fn, arg, generation, err);
+
+	if (ret < 0 && err && err->src == STRATA_ERR_KERNEL)
+		strata_nl_resolve_attr(req, err);
 	return ret;
 }
 
@@ -541,7 +554,7 @@ int strata_nl_send(struct strata_nl *nl, struct strata_reqv *rv,
 			return ret;
 	}
 	for (i = 0; i < rv->n && !ret; i++)
-		ret = strata_nl_request(nl, &rv->v[i], NULL, NULL, NULL, err);
+		ret = strata_nl_do(nl, &rv->v[i], NULL, NULL, NULL, err);
 	if (implicit) {
 		if (ret)
 			strata_tx_abort(nl, &tmp);

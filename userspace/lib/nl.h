@@ -28,10 +28,34 @@
 /* The netlink socket buffers libstrata asks for (large dumps, requests). */
 #define STRATA_SOCK_BUF (1024 * 1024)
 
+struct strata_nl;
+struct strata_req;
+
+/* Receiving (nl.c). @tb holds the message's top-level attributes. */
+typedef int (*strata_rx_fn)(const struct nlmsghdr *nlh,
+			    const struct nlattr *const *tb, void *arg,
+			    struct strata_err *err);
+
+/* Send one request and feed its replies to @fn (see strata_nl_request()). */
+typedef int (*strata_request_fn)(struct strata_nl *nl, struct strata_req *req,
+				 strata_rx_fn fn, void *arg,
+				 uint64_t *generation, struct strata_err *err);
+
+/**
+ * struct strata_nl - a handle
+ * @sk: the socket
+ * @family: the family's id
+ * @tx_open: a transaction is open on this handle
+ * @request: how requests travel: strata_nl_request() on the socket; unit
+ *           tests put an in-memory kernel here
+ * @priv: for @request
+ */
 struct strata_nl {
 	struct nl_sock *sk;
 	int family;
 	bool tx_open;
+	strata_request_fn request;
+	void *priv;
 };
 
 /**
@@ -151,11 +175,6 @@ int strata_pasm_finish(struct strata_pasm *a, strata_policy_fn fn, void *arg,
 		       struct strata_err *err);
 void strata_pasm_release(struct strata_pasm *a);
 
-/* Receiving (nl.c). @tb holds the message's top-level attributes. */
-typedef int (*strata_rx_fn)(const struct nlmsghdr *nlh,
-			    const struct nlattr *const *tb, void *arg,
-			    struct strata_err *err);
-
 /**
  * struct strata_rx - the state of one request's replies
  * @fn: called for each data message (may be NULL)
@@ -187,6 +206,7 @@ int strata_rx_buf(struct strata_rx *rx, const void *buf, size_t len,
 		  struct strata_err *err);
 int strata_rx_result(const struct strata_rx *rx, struct strata_err *err);
 
+void strata_err_format(struct strata_err *err, const char *text);
 int strata_nl_parse_error(const struct nlmsghdr *nlh, struct strata_err *err);
 void strata_nl_resolve_attr(const struct strata_req *req,
 			    struct strata_err *err);
@@ -194,6 +214,8 @@ void strata_nl_resolve_attr(const struct strata_req *req,
 int strata_nl_request(struct strata_nl *nl, struct strata_req *req,
 		      strata_rx_fn fn, void *arg, uint64_t *generation,
 		      struct strata_err *err);
+int strata_nl_do(struct strata_nl *nl, struct strata_req *req, strata_rx_fn fn,
+		 void *arg, uint64_t *generation, struct strata_err *err);
 int strata_nl_send(struct strata_nl *nl, struct strata_reqv *rv,
 		   struct strata_err *err);
 

@@ -26,8 +26,7 @@ static int request(struct strata_nl *nl, struct strata_reqv *rv, int ret,
 		   struct strata_err *err)
 {
 	if (!ret)
-		ret = strata_nl_request(nl, &rv->v[0], fn, arg, generation,
-					err);
+		ret = strata_nl_do(nl, &rv->v[0], fn, arg, generation, err);
 	strata_reqv_free(rv);
 	return ret;
 }

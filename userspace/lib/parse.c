@@ -1489,8 +1489,8 @@ static int settings_value(struct words *w, const struct strata_skey *k,
 {
 	static const char *const wl2h[] = { "drop", "accept", "return", NULL };
 	char *field = (char *)s + k->off;
+	uint32_t u = 0;
 	struct vec v;
-	uint32_t u;
 	int c, ret = 0;
 
 	switch (k->type) {

@@ -122,7 +122,8 @@ const char *strata_fmt_member(uint8_t family, const struct strata_member *m,
 {
 	struct strata_prefix p = { .family = family,
 				   .prefix_len = m->prefix_len };
-	char pfx[STRATA_FMT_LEN], pn[8];
+	/* an address, '/' and a length: room left for "udplite:65535@" */
+	char pfx[INET6_ADDRSTRLEN + 4], pn[8];
 
 	memcpy(p.addr, m->addr, sizeof(p.addr));
 	strata_fmt_prefix(&p, pfx, sizeof(pfx));
@@ -146,7 +147,7 @@ const char *strata_fmt_member(uint8_t family, const struct strata_member *m,
 const char *strata_fmt_failsafe(const struct strata_failsafe *f, char *buf,
 				size_t len)
 {
-	char pfx[STRATA_FMT_LEN], pn[8];
+	char pfx[INET6_ADDRSTRLEN + 4], pn[8];
 
 	if (f->net.family)
 		snprintf(buf, len, "%s:%u@%s",

@@ -81,7 +81,7 @@ struct strata_err {
 	int attr;
 	int32_t offset;
 	int src;
-	char kmsg[128];
+	char kmsg[256];
 	uint8_t obj_kind;
 	uint32_t obj_id;
 	uint32_t ref;

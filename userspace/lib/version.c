@@ -48,8 +48,7 @@ int strata_get_version(struct strata_nl *nl, struct strata_version_info *v,
 	strata_reqv_init(&rv, nl->family, 0);
 	ret = strata_enc_simple(&rv, STRATA_CMD_GET_VERSION, 0, err);
 	if (!ret)
-		ret = strata_nl_request(nl, &rv.v[0], parse_version, v, NULL,
-					err);
+		ret = strata_nl_do(nl, &rv.v[0], parse_version, v, NULL, err);
 	strata_reqv_free(&rv);
 	return ret;
 }
