@@ -241,7 +241,7 @@ static inline struct sc_endpoint *tl_endpoint(uint32_t id, bool host)
 	snprintf(e->name, sizeof(e->name), "ep-%u", id);
 	e->kind = host ? STRATA_EP_HOST : STRATA_EP_WORKLOAD;
 	snprintf(e->ifname, sizeof(e->ifname), host ? "eth%u" : "cali%u", id);
-	e->mark = 0x100000 * (id % 8);
+	e->mark = 0x1000000 * (id % 8); /* within tl_settings()'s mask */
 	e->no_match = id % 2 ? STRATA_ACT_ALLOW : STRATA_ACT_DENY;
 	TL_LIST(a, e->addrs, e->n_addrs, struct strata_prefix,
 		TL_P4(10, 0, 0, (uint8_t)id, 32),
