@@ -12,6 +12,7 @@
 #   make vm-shell        a shell in the test VM with strata.ko loaded
 #   make dkms-check      DKMS add/build/install on the host, modprobe in the VM
 #   make dkms-install    install the module with DKMS for KVER
+#   make bench-core      classifier benchmark (build/bench-core.json)
 #   make style           checkpatch --strict (kmod/, include/) + clang-format
 #   make clean
 #
@@ -83,6 +84,11 @@ dkms-uninstall:
 vm-shell: all
 	$(VM_RUN) --shell
 
+# Benchmarks (not part of check): tables on stdout, JSON in build/.
+bench-core:
+	@command -v valgrind >/dev/null || $(TOP)/scripts/install-deps.sh
+	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run
+
 style:
 	@$(TOP)/scripts/style.sh
 
@@ -93,4 +99,4 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell style clean
+	dkms-install dkms-uninstall vm-shell bench-core style clean

@@ -62,11 +62,22 @@ struct sc_itab {
 	u32 n;			/* intervals */
 	u16 *lo;		/* first key of each interval, lo[0] == 0 */
 	u32 *res;		/* offset of each interval's result in pool */
+	u16 *radix;		/* big tables: first interval per key bucket */
+	u8 rshift;		/* bucket = key >> rshift */
 };
+
+/*
+ * Tables with more intervals than SC_RADIX_MIN get a radix index on the
+ * key's top 8 bits, those with more than SC_RADIX_BIG on its top 12, so a
+ * lookup binary-searches only a few intervals.
+ */
+#define SC_RADIX_MIN	8
+#define SC_RADIX_BIG	96
 
 struct sc_part {
 	u32 ntabs;
 	struct sc_itab *tabs;	/* ascending proto; default last */
+	u16 common[4];		/* table of TCP, UDP, ICMP, ICMPv6 */
 };
 
 struct sc_setslot {
@@ -95,6 +106,7 @@ struct sc_prog {
 	struct sc_crule *crules;
 	u32 n_segs;
 	u32 *seg_start;		/* n_segs + 1 entries */
+	u16 *rseg;		/* segment of each rule (compact copy) */
 	struct sc_part noaddr;
 	u32 n_parts;
 	u32 n_setparts;
@@ -749,6 +761,21 @@ static u32 result_hash(const u32 *v, u32 n)
 	return sc_hash_ids(v, n);
 }
 
+/*
+ * A result in the pool: [n_log, first terminal rule of each segment (or
+ * the program's rule count: none)..., log rules ascending...]. Every
+ * result of a program has its n_segs terminal slots, so a segment's
+ * candidates are one load per partition hit.
+ */
+#define R_NLOG(r)	((r)[0])
+#define R_TERM(r, s)	((r)[1 + (s)])
+#define R_LOGS(p, r)	((r) + 1 + (p)->n_segs)
+
+static inline u32 result_len(const struct sc_prog *p, const u32 *r)
+{
+	return 1 + p->n_segs + R_NLOG(r);
+}
+
 static int intern_grow(struct builder *b)
 {
 	u32 mask = b->imask ? b->imask * 2 + 1 : 255, i;
@@ -762,7 +789,7 @@ static int intern_grow(struct builder *b)
 		if (!b->itab[i])
 			continue;
 		off = b->itab[i] - 1;
-		n = 2 + b->pool.v[off] + b->pool.v[off + 1];
+		n = result_len(b->p, &b->pool.v[off]);
 		h = result_hash(&b->pool.v[off], n);
 		for (j = h & mask; t[j]; j = (j + 1) & mask)
 			;
@@ -784,7 +811,7 @@ static s64 intern_result(struct builder *b)
 			return -ENOMEM;
 	for (i = h & b->imask; b->itab[i]; i = (i + 1) & b->imask) {
 		off = b->itab[i] - 1;
-		if (2 + b->pool.v[off] + b->pool.v[off + 1] == n &&
+		if (result_len(b->p, &b->pool.v[off]) == n &&
 		    !memcmp(&b->pool.v[off], b->tmp.v, n * sizeof(u32)))
 			return off;
 	}
@@ -802,24 +829,24 @@ static s64 intern_result(struct builder *b)
 static s64 make_result(struct builder *b)
 {
 	const struct sc_prule *rules = b->p->rules;
-	u32 w, nterm = 0, nlog = 0, last_seg = 0xffffffff;
+	u32 w, s, nlog = 0;
 
 	b->tmp.n = 0;
-	if (vec_push(&b->tmp, 0) || vec_push(&b->tmp, 0))
+	if (vec_push(&b->tmp, 0))
 		return -ENOMEM;
+	for (s = 0; s < b->p->n_segs; s++)
+		if (vec_push(&b->tmp, b->p->n_rules))
+			return -ENOMEM;
 	for (w = 0; w < b->nwords; w++) {
 		u64 bits = b->term[w];
 
 		while (bits) {
 			u32 i = w * 64 + (u32)__builtin_ctzll(bits);
+			u32 *slot = &b->tmp.v[1 + rules[i].seg];
 
 			bits &= bits - 1;
-			if (rules[i].seg == last_seg)
-				continue;
-			last_seg = rules[i].seg;
-			if (vec_push(&b->tmp, i))
-				return -ENOMEM;
-			nterm++;
+			if (i < *slot)
+				*slot = i;
 		}
 	}
 	for (w = 0; w < b->nwords; w++) {
@@ -834,8 +861,7 @@ static s64 make_result(struct builder *b)
 			nlog++;
 		}
 	}
-	b->tmp.v[0] = nterm;
-	b->tmp.v[1] = nlog;
+	b->tmp.v[0] = nlog;
 	return intern_result(b);
 }
 
@@ -922,6 +948,26 @@ static int build_table(struct builder *b, const struct vec *rl, u16 tp,
 		goto out;
 	for (i = 0; i < lo.n; i++)
 		t->lo[i] = (u16)lo.v[i];
+	if (lo.n > SC_RADIX_MIN) {
+		/*
+		 * radix[b]: the interval holding key b << rshift; radix[b + 1]
+		 * bounds the search (the interval holding the bucket's last
+		 * key is at most that).
+		 */
+		u32 nb = lo.n > SC_RADIX_BIG ? 4096 : 256;
+
+		t->rshift = lo.n > SC_RADIX_BIG ? 4 : 8;
+		t->radix = sc_arena_alloc(&b->p->arena,
+					  (nb + 1) * sizeof(u16));
+		if (!t->radix)
+			goto out;
+		for (i = 0, j = 0; i < nb; i++) {
+			while (j + 1 < lo.n && lo.v[j + 1] <= (i << t->rshift))
+				j++;
+			t->radix[i] = (u16)j;
+		}
+		t->radix[nb] = (u16)(lo.n - 1);
+	}
 	ret = 0;
 out:
 	vec_free(&iv);
@@ -962,6 +1008,14 @@ static int build_part(struct builder *b, const struct vec *rl,
 		ret = build_table(b, rl, (u16)protos[j], &part->tabs[j]);
 		if (ret)
 			return ret;
+	}
+	for (i = 0; i < 4; i++) {
+		static const u8 common[4] = { 6, 17, 1, 58 };
+
+		part->common[i] = (u16)(np - 1);
+		for (j = 0; j + 1 < np; j++)
+			if (protos[j] == common[i])
+				part->common[i] = (u16)j;
 	}
 	return 0;
 }
@@ -1171,8 +1225,13 @@ static struct sc_prog *compile(struct sc_env *env, const struct sc_endpoint *ep,
 	p->n_segs = seg;
 	p->n_rules = idx;
 #undef EMIT
-	for (i = 0; i < p->n_rules; i++)
+	p->rseg = sc_arena_alloc(&p->arena, p->n_rules * sizeof(u16));
+	if (!p->rseg)
+		goto nomem;
+	for (i = 0; i < p->n_rules; i++) {
 		p->rules[i].next = p->seg_start[p->rules[i].seg + 1];
+		p->rseg[i] = p->rules[i].seg;
+	}
 
 	/* partitions */
 	if (!bpart_new(&b))
@@ -1336,50 +1395,74 @@ static bool rule_match(const struct sc_prog *p, u32 i, struct sc_pview *v)
 	       side_match(v, r, &p->crules[i].side[1], 1);
 }
 
-/* The result list of partition @part for this packet. */
-static const u32 *part_result(const struct sc_prog *p,
-			      const struct sc_part *part,
-			      const struct sc_pkt *pkt)
+/* The result list of partition @part for protocol @proto and key @key. */
+static inline const u32 *part_result(const struct sc_prog *p,
+				     const struct sc_part *part, u8 proto,
+				     u32 key)
 {
-	const struct sc_itab *t = &part->tabs[part->ntabs - 1];
-	u32 i, lo, hi, key = 0;
+	const struct sc_itab *t;
+	const u16 *base;
+	u32 i, n;
 
-	for (i = 0; i + 1 < part->ntabs; i++)
-		if (part->tabs[i].proto == pkt->proto) {
-			t = &part->tabs[i];
-			break;
-		}
-	if (pkt->flags & SC_PKT_L4) {
-		if (port_proto(pkt->proto))
-			key = pkt->dport;
-		else if (icmp_proto(pkt->proto))
-			key = ((u32)pkt->icmp_type << 8) | pkt->icmp_code;
+	switch (proto) {
+	case 6:
+		t = &part->tabs[part->common[0]];
+		break;
+	case 17:
+		t = &part->tabs[part->common[1]];
+		break;
+	case 1:
+		t = &part->tabs[part->common[2]];
+		break;
+	case 58:
+		t = &part->tabs[part->common[3]];
+		break;
+	default:
+		t = &part->tabs[part->ntabs - 1];
+		for (i = 0; i + 1 < part->ntabs; i++)
+			if (part->tabs[i].proto == proto) {
+				t = &part->tabs[i];
+				break;
+			}
 	}
-	/* the last interval starting at or below key */
-	lo = 0;
-	hi = t->n;
-	while (hi - lo > 1) {
-		u32 mid = lo + (hi - lo) / 2;
+	/* the last interval starting at or below key (branch-free) */
+	if (t->radix) {
+		u32 hb = key >> t->rshift;
 
-		if (t->lo[mid] <= key)
-			lo = mid;
-		else
-			hi = mid;
+		base = t->lo + t->radix[hb];
+		n = t->radix[hb + 1] - t->radix[hb] + 1;
+	} else {
+		base = t->lo;
+		n = t->n;
 	}
-	return &p->pool[t->res[lo]];
+	for (; n > 1; n -= n / 2)
+		base = base[n / 2] <= key ? base + n / 2 : base;
+	return &p->pool[t->res[base - t->lo]];
+}
+
+static u32 l4_key(const struct sc_pkt *pkt)
+{
+	if (!(pkt->flags & SC_PKT_L4))
+		return 0;
+	if (port_proto(pkt->proto))
+		return pkt->dport;
+	if (icmp_proto(pkt->proto))
+		return ((u32)pkt->icmp_type << 8) | pkt->icmp_code;
+	return 0;
 }
 
 /* Gather the result lists of every partition the packet hits. */
 static u32 gather(const struct sc_prog *p, struct sc_pview *v,
-		  const u32 **hits)
+		  const u32 **hits, u32 *anylog)
 {
 	const struct sc_pkt *pkt = v->pkt;
-	u8 s = p->remote, c, i;
-	u32 n = 0, j;
+	u8 s = p->remote, c, i, proto = pkt->proto;
+	u32 n = 0, j, key = l4_key(pkt), logs;
 
-	hits[n++] = part_result(p, &p->noaddr, pkt);
+	hits[n++] = part_result(p, &p->noaddr, proto, key);
+	logs = R_NLOG(hits[0]);
 	if (!p->n_parts)
-		return n;
+		goto out;
 	if (p->n_setparts) {
 		resolve(v, s);
 		for (c = 0; c < 2; c++) {
@@ -1398,8 +1481,10 @@ static u32 gather(const struct sc_prog *p, struct sc_pview *v,
 						continue;
 					if (n == SC_MAX_HITS)
 						return SC_MAX_HITS + 1;
-					hits[n++] = part_result(p,
-						&p->parts[ss->part], pkt);
+					hits[n] = part_result(p,
+						&p->parts[ss->part], proto,
+						key);
+					logs |= R_NLOG(hits[n++]);
 					break;
 				}
 			}
@@ -1419,10 +1504,14 @@ static u32 gather(const struct sc_prog *p, struct sc_pview *v,
 				continue;
 			if (n == SC_MAX_HITS)
 				return SC_MAX_HITS + 1;
-			hits[n++] = part_result(p, &p->parts[ns->part], pkt);
+			hits[n] = part_result(p, &p->parts[ns->part], proto,
+					      key);
+			logs |= R_NLOG(hits[n++]);
 			break;
 		}
 	}
+out:
+	*anylog = logs;
 	return n;
 }
 
@@ -1434,14 +1523,24 @@ static void add_log(struct sc_eval *out, u32 i)
 		out->logs_dropped++;
 }
 
-/*
- * Rule by rule, in order: the fallback when a packet hits more partitions
- * than the fast path keeps track of. Same answer, linear cost.
+/**
+ * sc_prog_eval_linear() - evaluate rule by rule, in order
+ * @p: the program
+ * @v: the packet
+ * @out: as sc_prog_eval()
+ *
+ * The fallback when a packet hits more partitions than the fast path keeps
+ * track of, and the baseline the benchmarks compare with: same answer,
+ * cost linear in the rules before the decision.
  */
-static void eval_linear(const struct sc_prog *p, struct sc_pview *v,
-			struct sc_eval *out)
+void sc_prog_eval_linear(const struct sc_prog *p, struct sc_pview *v,
+			 struct sc_eval *out)
 {
 	u32 i = 0;
+
+	out->n_passes = 0;
+	out->n_logs = 0;
+	out->logs_dropped = 0;
 
 	while (i < p->n_rules) {
 		const struct sc_prule *r = &p->rules[i];
@@ -1466,86 +1565,103 @@ static void eval_linear(const struct sc_prog *p, struct sc_pview *v,
 	}
 }
 
+/*
+ * Residual rules in [start, *cand), in order: the first terminal match
+ * lowers *cand; log matches are appended to logs[].
+ */
+static void residual(const struct sc_prog *p, struct sc_pview *v, u32 start,
+		     u32 *cand, u32 *logs, u32 *nl, u32 max)
+{
+	u32 lo = 0, hi = p->n_resid;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (p->resid[mid] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->n_resid && p->resid[lo] < *cand; lo++) {
+		u32 ri = p->resid[lo];
+
+		if (!rule_match(p, ri, v))
+			continue;
+		if (p->rules[ri].action == STRATA_ACT_LOG) {
+			if (*nl < max)
+				logs[(*nl)++] = ri;
+			continue;
+		}
+		*cand = ri;
+		return;
+	}
+}
+
 /**
  * sc_prog_eval() - evaluate a program for a packet
  * @p: the program
  * @v: the packet, with its lazily resolved address classes
  * @out: the deciding rule, the passes taken and the log rules matched
+ *
+ * Each partition hit contributes at most one candidate per segment; the
+ * best per segment is the minimum over them. Segments are then walked in
+ * order: the segment's candidate, refined by the residual rules before it,
+ * decides, or passes to the next segment.
  */
 void sc_prog_eval(const struct sc_prog *p, struct sc_pview *v,
 		  struct sc_eval *out)
 {
 	const u32 *hits[SC_MAX_HITS];
-	u32 nhits, start = 0, h, i;
+	u32 vs[SC_MAX_PASSES + 1], ve[SC_MAX_PASSES + 1], nv = 0;
+	u32 logs[4 * SC_MAX_LOGS], nl = 0;
+	u32 nhits, h, i, seg = 0, anylog = 0, cand;
 
 	out->n_passes = 0;
 	out->n_logs = 0;
 	out->logs_dropped = 0;
-	nhits = gather(p, v, hits);
-	if (nhits > SC_MAX_HITS) {
-		/* an address in very many of this program's sets: walk */
-		eval_linear(p, v, out);
-		return;
-	}
+	nhits = gather(p, v, hits, &anylog);
+	if (nhits > SC_MAX_HITS)
+		goto linear;	/* an address in very many of its sets */
 	for (;;) {
-		u32 best = p->n_rules, lo, hi;
-		u32 logs[2 * SC_MAX_LOGS + 2], nl = 0;
-
-		/* the best candidate at or after start, over the partitions */
-		for (h = 0; h < nhits; h++) {
-			const u32 *r = hits[h];
-
-			for (i = 0; i < r[0]; i++)
-				if (r[2 + i] >= start) {
-					if (r[2 + i] < best)
-						best = r[2 + i];
-					break;
-				}
-		}
-		/* residual rules before it, in order */
-		lo = 0;
-		hi = p->n_resid;
-		while (lo < hi) {
-			u32 mid = lo + (hi - lo) / 2;
-
-			if (p->resid[mid] < start)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < p->n_resid && p->resid[lo] < best; lo++) {
-			u32 ri = p->resid[lo];
-
-			if (!rule_match(p, ri, v))
-				continue;
-			if (p->rules[ri].action == STRATA_ACT_LOG) {
-				if (nl < ARRAY_SIZE(logs))
-					logs[nl++] = ri;
-				continue;
-			}
-			best = ri;
+		cand = R_TERM(hits[0], seg);
+		for (h = 1; h < nhits; h++)
+			if (R_TERM(hits[h], seg) < cand)
+				cand = R_TERM(hits[h], seg);
+		if (p->n_resid)
+			residual(p, v, p->seg_start[seg], &cand, logs, &nl,
+				 ARRAY_SIZE(logs));
+		if (nv == ARRAY_SIZE(vs))
+			goto linear;	/* more passes than we track */
+		vs[nv] = p->seg_start[seg];
+		ve[nv++] = cand;
+		if (p->rules[cand].action != STRATA_ACT_PASS)
 			break;
-		}
-		/* log rules of the partitions in [start, best) */
-		for (h = 0; h < nhits; h++) {
-			const u32 *r = hits[h];
-			const u32 *lg = &r[2 + r[0]];
-
-			for (i = 0; i < r[1] && lg[i] < best; i++)
-				if (lg[i] >= start && nl < ARRAY_SIZE(logs))
-					logs[nl++] = lg[i];
-		}
-		if (nl) {
-			nl = sc_sort_unique_u32(logs, nl);
-			for (i = 0; i < nl; i++)
-				add_log(out, logs[i]);
-		}
-		out->rule = best;
-		out->action = p->rules[best].action;
-		if (out->action != STRATA_ACT_PASS)
-			return;
-		if (out->n_passes < SC_MAX_PASSES)
-			out->passes[out->n_passes++] = best;
-		start = p->rules[best].next;
+		out->passes[out->n_passes++] = cand;
+		seg = p->rseg[cand] + 1;
 	}
+	out->rule = cand;
+	out->action = p->rules[cand].action;
+	/*
+	 * Log rules matched on the way: those of the hit partitions that lie
+	 * in a visited stretch [segment start, its candidate).
+	 */
+	for (h = 0; anylog && h < nhits; h++) {
+		const u32 *r = hits[h], *lg = R_LOGS(p, r);
+		u32 j = 0;
+
+		for (i = 0; i < R_NLOG(r) && lg[i] < cand; i++) {
+			while (j < nv && lg[i] >= ve[j])
+				j++;
+			if (j < nv && lg[i] >= vs[j] && nl < ARRAY_SIZE(logs))
+				logs[nl++] = lg[i];
+		}
+	}
+	if (nl) {
+		nl = sc_sort_unique_u32(logs, nl);
+		for (i = 0; i < nl; i++)
+			add_log(out, logs[i]);
+	}
+	return;
+linear:
+	sc_prog_eval_linear(p, v, out);
 }

@@ -120,5 +120,7 @@ void sc_pview_init(struct sc_pview *v, const struct sc_pkt *pkt,
 		   const struct sc_aidx *aidx, u8 slot);
 void sc_prog_eval(const struct sc_prog *p, struct sc_pview *v,
 		  struct sc_eval *out);
+void sc_prog_eval_linear(const struct sc_prog *p, struct sc_pview *v,
+			 struct sc_eval *out);
 
 #endif /* _STRATA_CORE_PROG_H */

@@ -16,6 +16,8 @@
 #include "oracle.h"
 
 static u64 rng;
+/* Rules per policy: up to 8, or up to 400 in the "large" test. */
+static u32 max_rules = 8;
 
 static u32 rnd(u32 n)
 {
@@ -224,8 +226,10 @@ static void gen_ent(struct gen *g, struct sc_arena *a, struct sc_ent *e,
 	if (chance(50)) {
 		n = 1 + rnd(3);
 		for (i = 0; i < n; i++) {
-			u16 x = ports[rnd(ARRAY_SIZE(ports))];
-			u16 y = ports[rnd(ARRAY_SIZE(ports))];
+			u16 x = max_rules > 8 ? (u16)rnd(65536) :
+					       ports[rnd(ARRAY_SIZE(ports))];
+			u16 y = max_rules > 8 ? (u16)(x + rnd(50)) :
+					       ports[rnd(ARRAY_SIZE(ports))];
 
 			pr[i].lo = x < y ? x : y;
 			pr[i].hi = x < y ? y : x;
@@ -310,7 +314,7 @@ static void gen_rule(struct gen *g, struct sc_arena *a, struct sc_rule *r)
 static struct sc_policy *gen_policy(struct gen *g, u32 id)
 {
 	struct sc_policy *p = sc_policy_new(NULL);
-	struct sc_rule rules[8];
+	struct sc_rule rules[400];
 	struct sc_arena tmp;
 	struct sc_err err;
 	u32 d, n, i;
@@ -319,7 +323,7 @@ static struct sc_policy *gen_policy(struct gen *g, u32 id)
 	p->id = id;
 	snprintf(p->name, sizeof(p->name), "p%u", id);
 	for (d = 0; d < SC_NDIRS; d++) {
-		n = rnd(9);
+		n = rnd(max_rules + 1);
 		for (i = 0; i < n; i++)
 			gen_rule(g, &tmp, &rules[i]);
 		t_ok(sc_policy_add_rules(p, d, rules, n, &err), &err);
@@ -433,7 +437,8 @@ static struct sc_pkt rand_pkt(void)
 	if (chance(10))
 		p.saddr[fam == 4 ? 3 : 15] ^= 0x80;	/* outside every pool */
 	p.sport = chance(70) ? ports[rnd(ARRAY_SIZE(ports))] : (u16)rnd(65536);
-	p.dport = chance(80) ? ports[rnd(ARRAY_SIZE(ports))] : (u16)rnd(65536);
+	p.dport = chance(max_rules > 8 ? 20 : 80) ?
+		  ports[rnd(ARRAY_SIZE(ports))] : (u16)rnd(65536);
 	p.icmp_type = (u8)rnd(4);
 	p.icmp_code = (u8)rnd(3);
 	if (chance(3))
@@ -693,10 +698,49 @@ static void differential(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * Large programs: hundreds of rules per policy with ports spread over the
+ * whole range, so interval tables grow past the sizes that get radix
+ * indexes.
+ */
+static void differential_large(void **state)
+{
+	u32 nstates = env_u32("STRATA_DIFF_LARGE", 30);
+	u64 base = (u64)time(NULL) ^ 0x5bd1e995;
+	u32 i, bad = 0;
+
+	if (getenv("STRATA_SEED"))
+		base = strtoull(getenv("STRATA_SEED"), NULL, 0);
+	max_rules = 400;
+	init_pools();
+	print_message("differential (large): %u states x 1000 packets, base seed %llu\n",
+		      nstates, (unsigned long long)base);
+	for (i = 0; i < nstates && !bad; i++) {
+		u64 seed = base + i;
+		struct gen g = { 0 };
+		struct sc_tx *tx;
+
+		rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+		g.s = t_state();
+		tx = t_begin(g.s);
+		gen_sets(&g, tx);
+		gen_objects(&g, tx);
+		t_commit(g.s, tx);
+		bad += check_packets(&g, 1000, seed, 1);
+		gen_free(&g);
+		if (bad)
+			print_message("replay with STRATA_SEED=%llu STRATA_DIFF_LARGE=1\n",
+				      (unsigned long long)seed);
+	}
+	max_rules = 8;
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(differential),
+		cmocka_unit_test(differential_large),
 	};
 
 	return cmocka_run_group_tests_name("engine_diff", tests, NULL, NULL);
