@@ -7,7 +7,8 @@
 #include "core_types.h"
 #include "model.h"
 
-#define SC_CHUNK_MIN	(16 * 1024)
+#define SC_CHUNK_FIRST	512
+#define SC_CHUNK_MAX	(64 * 1024)
 
 struct sc_chunk {
 	struct sc_chunk *next;
@@ -74,13 +75,17 @@ void *sc_arena_alloc(struct sc_arena *a, size_t size)
 	if (!need)
 		need = 8;
 	if (!c || c->size - sizeof(*c) - c->used < need) {
-		size_t csize = sizeof(*c) + need;
+		/*
+		 * Chunks double, from a small first one (most objects are an
+		 * endpoint or tier of a few hundred bytes) up to SC_CHUNK_MAX;
+		 * a larger request gets a chunk of its own size.
+		 */
+		size_t csize = c ? 2 * c->size : SC_CHUNK_FIRST;
 
-		if (csize < SC_CHUNK_MIN)
-			csize = SC_CHUNK_MIN;
-		/* keep small objects small: first chunk sized to need */
-		if (!a->head && need < SC_CHUNK_MIN / 4)
-			csize = sizeof(*c) + 1024;
+		if (csize > SC_CHUNK_MAX)
+			csize = SC_CHUNK_MAX;
+		if (csize < sizeof(*c) + need)
+			csize = sizeof(*c) + need;
 		c = sc_alloc(a->env, csize);
 		if (!c)
 			return NULL;
