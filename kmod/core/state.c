@@ -1028,6 +1028,18 @@ static int check_refs(struct sc_tx *tx, struct refs *r, struct sc_err *err)
 				return ret;
 		}
 	}
+	/*
+	 * Turn the changes into final referrer counts: the apply step may
+	 * delete and re-create a map entry (flush), losing its old count.
+	 */
+	for (k = 0; k < NKINDS; k++)
+		for (e = sc_objmap_next(&r->d[k], 0); e;
+		     e = sc_objmap_next(&r->d[k], e->id)) {
+			struct sc_objent *c = sc_objmap_get(&s->maps[k], e->id);
+			s64 users = (s64)(c ? c->users : 0) + (s32)e->count;
+
+			e->count = users > 0 ? (u32)users : 0;
+		}
 	/* nothing may disappear while something still refers to it */
 	for (k = 0; k < NKINDS - 1; k++) {
 		u8 kind = k + SC_OBJ_TIER;
@@ -1035,7 +1047,7 @@ static int check_refs(struct sc_tx *tx, struct refs *r, struct sc_err *err)
 		for (e = sc_objmap_next(&s->maps[k], 0); e;
 		     e = sc_objmap_next(&s->maps[k], e->id)) {
 			struct sc_objent *d = sc_objmap_get(&r->d[k], e->id);
-			s64 users = (s64)e->users + (d ? (s32)d->count : 0);
+			u32 users = d ? d->count : e->users;
 
 			if (users > 0 && !view_get(tx, kind, e->id))
 				return sc_errf(err, -EBUSY,
@@ -1284,8 +1296,7 @@ static void apply_done(struct sc_tx *tx, struct applier *a,
 		     e = sc_objmap_next(&r->d[k], e->id)) {
 			t = sc_objmap_get(&s->maps[k], e->id);
 			if (t)
-				t->users = (u32)((s32)t->users +
-						 (s32)e->count);
+				t->users = e->count;	/* final, see check_refs */
 		}
 	}
 	for (e = sc_objmap_next(&tx->counts, 0); e;
