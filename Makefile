@@ -13,6 +13,7 @@
 #   make dkms-check      DKMS add/build/install on the host, modprobe in the VM
 #   make dkms-install    install the module with DKMS for KVER
 #   make bench-core      classifier benchmark (build/bench-core.json)
+#   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
 #   make style           checkpatch --strict (kmod/, include/) + clang-format
 #   make clean
 #
@@ -31,7 +32,7 @@ endif
 
 VM_RUN := $(TOP)/selftests/vm/run.sh -k $(KVER)
 # Each suite boots the guest once.
-VM_SUITES := kmod
+VM_SUITES := kmod engine
 
 all: module userspace
 
@@ -89,6 +90,11 @@ bench-core:
 	@command -v valgrind >/dev/null || $(TOP)/scripts/install-deps.sh
 	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run
 
+# Fuzzing (not part of check): libFuzzer, needs clang.
+fuzz-image:
+	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
+	$(MAKE) -C $(TOP)/selftests/fuzz O=$(BUILD) image
+
 style:
 	@$(TOP)/scripts/style.sh
 
@@ -99,4 +105,4 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell bench-core style clean
+	dkms-install dkms-uninstall vm-shell bench-core fuzz-image style clean
