@@ -781,7 +781,7 @@ static int strata_parse_wl_prefixes(struct strata_req *rq,
 	nla_for_each_nested(el, nest, rem) {
 		int len = nla_len(el);
 
-		if (nla_type(el) & NLA_F_NESTED) {
+		if (el->nla_type & NLA_F_NESTED) {
 			NL_SET_ERR_MSG_ATTR(rq->extack, el,
 					    "STRATA_SET_A_WL_PREFIXES holds strings, not nests");
 			return -EINVAL;

@@ -49,6 +49,11 @@
  * object bigger than an empty message raises cb->min_dump_alloc, and the
  * message that made room carries only the generation: dump readers skip
  * messages without an object.
+ *
+ * A dump request is checked by the first dumpit call, not by a start
+ * callback: 6.1's genetlink runs start callbacks without an extack, and
+ * every refusal must say why. A refused dump therefore ends with an
+ * NLMSG_DONE that carries the error and the extack message.
  */
 #include <linux/notifier.h>
 #include <linux/netlink.h>
@@ -99,6 +104,7 @@ static struct genl_family strata_genl_family;
  * @cur: GET_POLICY: the policy in progress if @partial
  * @partial: GET_POLICY: @cur is written up to @pos
  * @done: nothing more to write
+ * @started: the request has been checked
  * @head: GET_MEMBERS: the first message is out
  * @pos: GET_POLICY: position in @cur
  * @cursor: GET_MEMBERS: the engine's member cursor
@@ -110,6 +116,7 @@ struct strata_dump {
 	u32 cur;
 	u8 partial;
 	u8 done;
+	u8 started;
 	u8 head;
 	struct strata_policy_pos pos;
 	u64 cursor;
@@ -528,13 +535,16 @@ out:
 	return ret;
 }
 
-/* An engine operation returned @ret: report it against @attr. */
+/*
+ * An engine operation returned @ret: report it against @attr. A request's
+ * own commit that fails later is reported against @attr too.
+ */
 static int strata_op_result(struct strata_change *c, const struct nlattr *attr,
 			    int ret)
 {
+	c->rq.err_attr = attr;
 	if (!ret)
 		return 0;
-	c->rq.err_attr = attr;
 	return strata_req_fail(&c->rq, ret);
 }
 
@@ -1001,7 +1011,8 @@ static u8 strata_dump_cmd(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->op.cmd;
 }
 
-static int strata_dump_start(struct netlink_callback *cb)
+/* Check a dump request; set up its filter (DOC: Dumps). */
+static int strata_dump_init(struct netlink_callback *cb)
 {
 	struct strata_net *sn = strata_pernet(sock_net(cb->skb->sk));
 	struct strata_req rq = { .sn = sn, .extack = cb->extack };
@@ -1363,6 +1374,14 @@ static int strata_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	u64 gen;
 	int ret;
 
+	if (!d->started) {
+		d->started = 1;
+		ret = strata_dump_init(cb);
+		if (ret) {
+			d->done = 1;
+			return ret;
+		}
+	}
 	if (d->done)
 		return 0;
 	mutex_lock(&sn->lock);
@@ -1389,7 +1408,6 @@ static int strata_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 #define STRATA_GET_OP(c, doit_fn) {		\
 	.cmd = c,				\
 	.doit = doit_fn,			\
-	.start = strata_dump_start,		\
 	.dumpit = strata_dumpit,		\
 	.flags = GENL_UNS_ADMIN_PERM,		\
 }

@@ -18,9 +18,9 @@
  * =======
  *
  * One request per line; '#' starts a comment. A line ending in
- * "=> ERRNO" or "=> ERRNO "REGEX"" is a test point: it passes when the
- * request fails with ERRNO (or succeeds, for "ok"/"0") and REGEX (POSIX
- * extended) matches the result line, which is
+ * "=> ERRNO", "=> ERRNO "REGEX"" or "=> ERRNO 'TEXT'" is a test point: it
+ * passes when the request fails with ERRNO (or succeeds, for "ok"/"0") and
+ * REGEX (POSIX extended) matches, or TEXT is part of, the result line:
  *
  *   errno=NAME msg="extack text" attr=6/1 cookie=KIND:ID   (errors)
  *   errno=0 OUTPUT                                          (success)
@@ -34,6 +34,10 @@
  * Commands (ID is a number, REF is ID or name=NAME):
  *
  *   sock N | close N               use (open) / close socket N (0..7)
+ *   netns NAME|PATH                switch the process's network namespace:
+ *                                  ioctls and sockets opened from now on
+ *                                  act there (open sockets stay where
+ *                                  they are)
  *   begin | commit | abort         TX_BEGIN, TX_COMMIT, TX_ABORT
  *   version | stats | getsettings | flush | ioc-stats
  *   tier ID [name=] [action=deny|pass|N] [replace]
@@ -47,6 +51,8 @@
  *   del KIND REF | get KIND REF    KIND: tier policy ipset endpoint
  *   dump KIND [REF]                checks order/resumption, prints counts
  *   dumpmembers REF
+ *   dumpintr KIND [REF]            dump, with a commit from socket 7 after
+ *                                  the first message
  *   bulk KIND FROM TO [opts]       one request per object, 64 per send
  *   digest | digest-save NAME | digest-check NAME
  *   unchanged NAME | unchanged off every test point also checks the digest
@@ -56,7 +62,7 @@
  *   batch | endbatch               queue requests, send them in one write
  *   image [tiers=N] [policies=N] [rules=N] [ipsets=N] [members=N]
  *         [endpoints=N] [case=NAME]   build, mutate and load an image
- *   recvbuf N                      receive buffer length (dump tests)
+ *   recvbuf N                      read length (dump tests); reopens sockets
  *
  *   RULES: RULE;RULE..., RULE: ACTION[,KEY=VALUE]..., list values
  *          joined with '+'; "@N" makes N rules. See rule_keys[].
@@ -69,6 +75,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -186,6 +193,7 @@ struct msg {
 	size_t len, cap;
 	size_t nest[32];
 	int depth;
+	bool overflow; /* an attribute outgrew its 16-bit length */
 };
 
 static void msg_room(struct msg *m, size_t n)
@@ -204,6 +212,7 @@ static void msg_init(struct msg *m, uint16_t family, uint8_t cmd,
 
 	m->len = 0;
 	m->depth = 0;
+	m->overflow = false;
 	msg_room(m, NLMSG_HDRLEN + GENL_HDRLEN);
 	memset(m->b, 0, NLMSG_HDRLEN + GENL_HDRLEN);
 	nlh = (struct nlmsghdr *)m->b;
@@ -225,6 +234,8 @@ static void msg_put(struct msg *m, uint16_t type, const void *data, size_t n)
 	struct nlattr *a;
 	size_t total = NLA_ALIGN(NLA_HDRLEN + n);
 
+	if (NLA_HDRLEN + n > 0xffff)
+		m->overflow = true;
 	msg_room(m, total);
 	a = (struct nlattr *)(m->b + m->len);
 	a->nla_type = type;
@@ -270,6 +281,8 @@ static void msg_end(struct msg *m)
 {
 	struct nlattr *a = (struct nlattr *)(m->b + m->nest[--m->depth]);
 
+	if (m->len - m->nest[m->depth] > 0xffff)
+		m->overflow = true;
 	a->nla_len = m->len - m->nest[m->depth];
 }
 
@@ -306,13 +319,22 @@ struct ack {
 
 typedef int (*data_fn)(const struct nlmsghdr *nlh, void *arg);
 
+/* Called once after the first datagram of a reply (dumpintr). */
+static void (*after_first)(void);
+
 static int open_sock(void)
 {
+	struct sockaddr_nl self = { .nl_family = AF_NETLINK };
 	int fd, one = 1;
 
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (fd < 0) {
 		perror("socket");
+		exit(2);
+	}
+	/* bound now: an unbound socket (port id 0) gets no multicast */
+	if (bind(fd, (struct sockaddr *)&self, sizeof(self)) < 0) {
+		perror("bind");
 		exit(2);
 	}
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -376,6 +398,9 @@ static void parse_ack_tlvs(const struct nlmsghdr *nlh, struct ack *a)
 
 		if (alen < NLA_HDRLEN || off + alen > len)
 			break;
+		if (getenv("STRATA_PROBE_DEBUG"))
+			fprintf(stderr, "ack tlv %u len %zu\n",
+				t->nla_type & NLA_TYPE_MASK, n);
 		switch (t->nla_type & NLA_TYPE_MASK) {
 		case NLMSGERR_ATTR_MSG:
 			if (n >= sizeof(a->msg))
@@ -439,6 +464,7 @@ static int wait_reply(struct psock *s, uint32_t seq, data_fn fn, void *arg,
 {
 	static unsigned char *buf;
 	static size_t cap;
+	bool first_done = false;
 	ssize_t n;
 
 	if (!buf) {
@@ -451,9 +477,16 @@ static int wait_reply(struct psock *s, uint32_t seq, data_fn fn, void *arg,
 		struct nlmsghdr *nlh;
 		size_t rem;
 
+		if (first_done && after_first) {
+			void (*fn_once)(void) = after_first;
+
+			after_first = NULL;
+			fn_once();
+		}
 		n = recv_dgram(s->fd, &buf, &cap);
 		if (n < 0)
 			return n;
+		first_done = true;
 		rem = n;
 		for (nlh = (void *)buf; NLMSG_OK(nlh, rem);
 		     nlh = NLMSG_NEXT(nlh, rem)) {
@@ -1728,9 +1761,10 @@ static void print_endpoint(struct text *t, const struct nlattr *nest)
 			parse_nest(el, rtb);
 			print_ids(&ids, "", ':',
 				  rtb[STRATA_TIERREF_A_POLICIES]);
-			text_add(t, "%s%u%s", i++ ? "/" : "",
+			/* ids is ":=P+P": print TIER:P+P */
+			text_add(t, "%s%u%s%s", i++ ? "/" : "",
 				 get_u32(rtb[STRATA_TIERREF_A_TIER]),
-				 ids.s ? ids.s + 1 : "");
+				 ids.s ? ":" : "", ids.s ? ids.s + 2 : "");
 			text_free(&ids);
 		}
 	}
@@ -2849,6 +2883,7 @@ struct expect {
 	bool has;
 	int err;
 	bool has_re;
+	bool literal;
 	regex_t re;
 	char *re_src;
 };
@@ -2899,14 +2934,51 @@ static void result_line(const struct result *r, struct text *line)
 		 r->out.len ? " " : "", r->out.s ? r->out.s : "");
 }
 
+/*
+ * Saved digests also go to a file ($STRATA_PROBE_DIGESTS, default
+ * /run/strata-probe.digests), so that one probe can check what another
+ * saved.
+ */
+static const char *digest_file(void)
+{
+	const char *f = getenv("STRATA_PROBE_DIGESTS");
+
+	return f ? f : "/run/strata-probe.digests";
+}
+
 static int find_saved(const char *name)
 {
-	int i;
+	char n[32];
+	uint64_t d;
+	int i, found = -1;
+	FILE *f;
 
 	for (i = 0; i < nsaved; i++)
 		if (!strcmp(saved[i].name, name))
 			return i;
-	return -1;
+	f = fopen(digest_file(), "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %" SCNx64, n, &d) == 2)
+		if (!strcmp(n, name) && nsaved < 16) {
+			if (found < 0)
+				found = nsaved++;
+			snprintf(saved[found].name, sizeof(saved[found].name),
+				 "%s", n);
+			saved[found].digest = d;
+		}
+	fclose(f);
+	return found;
+}
+
+static void store_saved(const struct saved *sv)
+{
+	FILE *f = fopen(digest_file(), "a");
+
+	if (f) {
+		fprintf(f, "%s %" PRIx64 "\n", sv->name, sv->digest);
+		fclose(f);
+	}
 }
 
 static void report(const char *line, const struct expect *e,
@@ -2926,7 +2998,9 @@ static void report(const char *line, const struct expect *e,
 	}
 	points++;
 	pass = r->err == e->err &&
-	       (!e->has_re || !regexec(&e->re, rl.s, 0, NULL, 0));
+	       (!e->has_re ||
+		(e->literal ? strstr(rl.s, e->re_src) != NULL
+			    : !regexec(&e->re, rl.s, 0, NULL, 0)));
 	if (pass && unchanged_idx >= 0) {
 		struct text dt = { 0 };
 		uint64_t d;
@@ -2960,6 +3034,9 @@ static int single(struct msg *m, struct result *r, const char *line,
 	int ret;
 
 	*queued = false;
+	if (m->overflow)
+		return bad_input("request",
+				 "an attribute is longer than 64 KiB");
 	if (batching) {
 		struct queued *q;
 
@@ -3025,6 +3102,9 @@ static int end_batch(void)
 		text_free(&r.out);
 		free(queue[i].b);
 		free(queue[i].line);
+		if (queue[i].e.has_re && !queue[i].e.literal)
+			regfree(&queue[i].e.re);
+		free(queue[i].e.re_src);
 	}
 	free(queue);
 	queue = NULL;
@@ -3044,12 +3124,21 @@ static int send_bulk(struct bulk *bk, struct result *r, const char *what)
 	size_t i, j;
 	int ret = 0;
 
-	for (i = 0; i < bk->n && !r->err; i += BULK_WINDOW) {
-		size_t end = i + BULK_WINDOW < bk->n ? i + BULK_WINDOW : bk->n;
+	for (i = 0; i < bk->n; i++)
+		if (bk->msgs[i].overflow)
+			return bad_input("request",
+					 "an attribute is longer than 64 KiB");
+	for (i = 0; i < bk->n && !r->err; i = j) {
 		unsigned char *all = NULL;
 		uint32_t first = s->seq + 1;
-		size_t len = 0;
+		size_t len = 0, end, bytes = 0;
 
+		/* at most BULK_WINDOW requests or ~128 KiB per write */
+		for (end = i; end < bk->n && end - i < BULK_WINDOW; end++) {
+			if (end > i && bytes + bk->msgs[end].len > 131072)
+				break;
+			bytes += bk->msgs[end].len;
+		}
 		for (j = i; j < end; j++) {
 			msg_finish(&bk->msgs[j], ++s->seq);
 			all = xrealloc(all, len + bk->msgs[j].len);
@@ -3237,6 +3326,25 @@ static int cmd_events(struct result *r)
 	return 0;
 }
 
+/* A commit from socket 7 in the middle of a dump. */
+static void intr_commit(void)
+{
+	static uint32_t k;
+	struct msg m = { 0 };
+	struct args none = { 0, NULL };
+	struct ack a;
+	char name[32];
+
+	enc_tier(&m, &none, 4000000000u + k);
+	snprintf(name, sizeof(name), "intr%u", k++);
+	msg_str(&m, STRATA_TIER_A_NAME, name);
+	((struct nlattr *)(m.b + NLMSG_HDRLEN + GENL_HDRLEN))->nla_len =
+		m.len - NLMSG_HDRLEN - GENL_HDRLEN;
+	if (request(sock_get(MAX_SOCKS - 1), &m, NULL, NULL, &a) || a.err)
+		fprintf(stderr, "strata-probe: mid-dump commit failed\n");
+	free(m.b);
+}
+
 static int ioc_stats(struct result *r)
 {
 	struct strata_ioc_stats st;
@@ -3290,12 +3398,38 @@ static int exec_cmd(struct args *a, const char *line, const struct expect *e,
 		}
 		return 0;
 	}
+	if (!strcmp(c, "netns")) {
+		char path[256];
+		int fd;
+
+		if (rest.n != 1)
+			return bad_input("netns", line);
+		snprintf(path, sizeof(path), "%s%s",
+			 rest.v[0][0] == '/' ? "" : "/var/run/netns/",
+			 rest.v[0]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+			r->err = errno;
+			text_add(&r->out, "msg=\"%s: %s\"", path,
+				 strerror(errno));
+		}
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	if (!strcmp(c, "recvbuf")) {
 		uint64_t x;
 
 		if (rest.n != 1 || parse_u64(rest.v[0], &x) || x < 256)
 			return bad_input("recvbuf", line);
 		recv_len = x;
+		/* the kernel sizes dump messages by the largest read a
+		 * socket ever did: start afresh */
+		for (x = 0; x < MAX_SOCKS; x++)
+			if (socks[x].fd > 0) {
+				close(socks[x].fd);
+				socks[x].fd = 0;
+			}
 		return 0;
 	}
 	if (!strcmp(c, "batch")) {
@@ -3336,6 +3470,7 @@ static int exec_cmd(struct args *a, const char *line, const struct expect *e,
 			snprintf(saved[i].name, sizeof(saved[i].name), "%s",
 				 rest.v[0]);
 			saved[i].digest = d;
+			store_saved(&saved[i]);
 		} else if (!strcmp(c, "digest-check")) {
 			i = find_saved(rest.v[0]);
 			if (i < 0)
@@ -3379,12 +3514,15 @@ static int exec_cmd(struct args *a, const char *line, const struct expect *e,
 		return cmd_members(&rest, r);
 	if (!strcmp(c, "bulk"))
 		return cmd_bulk(&rest, r);
-	if (!strcmp(c, "dump") || !strcmp(c, "dumpmembers")) {
+	if (!strcmp(c, "dump") || !strcmp(c, "dumpmembers") ||
+	    !strcmp(c, "dumpintr")) {
 		uint8_t cmd = STRATA_CMD_GET_MEMBERS;
 		struct dumpck d = { 0 };
 		struct ack ak;
 
-		if (c[4] == '\0') {
+		if (!strcmp(c, "dumpintr"))
+			after_first = intr_commit;
+		if (c[4] == '\0' || c[4] == 'i') {
 			if (rest.n < 1 ||
 			    kind_attr(rest.v[0], NULL, NULL, &cmd) < 0)
 				return bad_input("dump", line);
@@ -3500,6 +3638,16 @@ static void parse_expect(char *s, struct expect *e)
 		*s++ = '\0';
 	e->has = true;
 	e->err = errno_of(name);
+	q1 = strpbrk(s, "'\"");
+	q2 = strrchr(s, '\'');
+	if (q1 && *q1 == '\'' && q2 > q1) {
+		/* 'literal': a substring, no regex */
+		*q2 = '\0';
+		e->re_src = strdup(q1 + 1);
+		e->literal = true;
+		e->has_re = true;
+		return;
+	}
 	q1 = strchr(s, '"');
 	q2 = strrchr(s, '"');
 	if (q1 && q2 > q1) {
@@ -3556,10 +3704,9 @@ static int run_script(FILE *f)
 		}
 		if (!queued) {
 			report(p, &e, &r);
-			if (e.has_re) {
+			if (e.has_re && !e.literal)
 				regfree(&e.re);
-				free(e.re_src);
-			}
+			free(e.re_src);
 		}
 		text_free(&r.out);
 		free(a.v);

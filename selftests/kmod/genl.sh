@@ -13,7 +13,10 @@
 require_cmd genl stratactl setpriv unshare
 
 check "genl ctrl lists the strata family" genl ctrl get name strata
-check_out "family has the GET_VERSION op" "#1: +ID-0x1"
+check_out "family has the GET_VERSION op" "#[0-9]+: +ID-0x1 *$"
+check_out "family has all 23 commands" "#23: +ID-0x"
+check_out "family has the config group" "name: config"
+check_out "family has the flows group" "name: flows"
 
 check "stratactl version as root" stratactl version
 check_out "version names the module ABI" \
