@@ -167,11 +167,19 @@ static struct miscdevice strata_miscdev = {
 	.mode = 0600,
 };
 
+/**
+ * strata_chardev_init() - register /dev/strata
+ *
+ * Return: 0 or a negative errno.
+ */
 int __init strata_chardev_init(void)
 {
 	return misc_register(&strata_miscdev);
 }
 
+/**
+ * strata_chardev_uninit() - unregister /dev/strata
+ */
 void strata_chardev_uninit(void)
 {
 	misc_deregister(&strata_miscdev);

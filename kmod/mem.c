@@ -88,11 +88,19 @@ void sc_free(struct sc_env *env, void *p, size_t size)
 	strata_kvfree(env->sn, p, size);
 }
 
+/**
+ * strata_mem_init() - set up memory accounting (nothing to allocate)
+ *
+ * Return: 0.
+ */
 int strata_mem_init(void)
 {
 	return 0;
 }
 
+/**
+ * strata_mem_uninit() - report allocations still held at unload
+ */
 void strata_mem_uninit(void)
 {
 	s64 objects, bytes;

@@ -932,6 +932,11 @@ static int strata_put_name(struct sk_buff *skb, int type, const char *name,
 	return 0;
 }
 
+/**
+ * strata_tier_size() - room strata_fill_tier() needs
+ *
+ * Return: bytes.
+ */
 size_t strata_tier_size(void)
 {
 	return nla_total_size(0) + nla_total_size(sizeof(u32)) +
@@ -961,6 +966,11 @@ int strata_fill_tier(struct sk_buff *skb, const struct sc_tier *t)
 	return 0;
 }
 
+/**
+ * strata_ipset_size() - room strata_fill_ipset() needs
+ *
+ * Return: bytes.
+ */
 size_t strata_ipset_size(void)
 {
 	return nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
@@ -1141,6 +1151,11 @@ size_t strata_rule_size(const struct sc_rule *r)
 	       strata_ent_size(&r->dst);
 }
 
+/**
+ * strata_policy_head_size() - room a policy's reply needs besides its rules
+ *
+ * Return: bytes.
+ */
 size_t strata_policy_head_size(void)
 {
 	return nla_total_size(0) + nla_total_size(sizeof(u32)) +

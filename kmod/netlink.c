@@ -1490,6 +1490,11 @@ static struct notifier_block strata_netlink_notifier = {
 	.notifier_call = strata_netlink_event,
 };
 
+/**
+ * strata_genl_init() - register the family and the netlink release notifier
+ *
+ * Return: 0 or a negative errno.
+ */
 int __init strata_genl_init(void)
 {
 	int ret;
@@ -1507,6 +1512,9 @@ err_notifier:
 	return ret;
 }
 
+/**
+ * strata_genl_uninit() - unregister the notifier and the family
+ */
 void strata_genl_uninit(void)
 {
 	netlink_unregister_notifier(&strata_netlink_notifier);

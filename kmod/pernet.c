@@ -257,11 +257,19 @@ static struct pernet_operations strata_net_ops = {
 	.size = sizeof(struct strata_net),
 };
 
+/**
+ * strata_pernet_init() - set up the state of every namespace, now and later
+ *
+ * Return: 0 or a negative errno.
+ */
 int strata_pernet_init(void)
 {
 	return register_pernet_subsys(&strata_net_ops);
 }
 
+/**
+ * strata_pernet_uninit() - free the state of every namespace
+ */
 void strata_pernet_uninit(void)
 {
 	unregister_pernet_subsys(&strata_net_ops);
