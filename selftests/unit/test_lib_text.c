@@ -186,6 +186,14 @@ static void print_roundtrip(void **state)
 	assert_string_equal(text, "policy add id 6 name policy-6\n");
 	free(text);
 
+	text = print_to_string(print_endpoint, ep[0]);
+	assert_string_equal(
+		text,
+		"endpoint add id 3 name ep-3 workload iface cali3 addr 10.0.0.3,fd00::3 spoof 10.99.0.0/16 mark 0x3000000 no-match allow\n"
+		"\tingress tier 10 policies 5,6 tier 20 policies 9\n"
+		"\tegress tier 10 policies 5,7\n"
+		"\tprofiles 40,41\n");
+	free(text);
 	for (i = 0; i < 2; i++) {
 		text = print_to_string(print_endpoint, ep[i]);
 		reparse(text, &b);

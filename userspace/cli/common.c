@@ -59,7 +59,8 @@ int cli_fail(const struct strata_err *err, const char *what)
 	}
 	strata_err_attr_path(err, path, sizeof(path));
 	fprintf(stderr, "%s: %s: %s", cli.prog, what, msg);
-	if (err->msg[0] && err->code)
+	/* the kernel's errno says which kind of refusal it was */
+	if (err->msg[0] && err->code && err->src == STRATA_ERR_KERNEL)
 		fprintf(stderr, " (%s)", strerror(-err->code));
 	if (path[0])
 		fprintf(stderr, " [attribute %s]", path);
@@ -191,9 +192,13 @@ int cli_parse_ref(int argc, char **argv, uint32_t *id, const char **name,
 		return cli_usage_error(usage,
 				       "expected \"id ID\" or \"name NAME\"");
 	if (!strcmp(argv[0], "id")) {
-		if (strata_parse_u32(argv[1], id, &perr) || !*id) {
-			fprintf(stderr, "%s: id %s\n", cli.prog,
-				*id ? perr.msg : "must be 1..4294967295");
+		if (strata_parse_u32(argv[1], id, &perr)) {
+			fprintf(stderr, "%s: id %s\n", cli.prog, perr.msg);
+			return EXIT_INVALID;
+		}
+		if (!*id) {
+			fprintf(stderr, "%s: id \"0\": ids start at 1\n",
+				cli.prog);
 			return EXIT_INVALID;
 		}
 		return EXIT_OK;

@@ -179,7 +179,7 @@ static void print_ids(FILE *f, const char *kw, const uint32_t *v, uint32_t n)
 
 	if (!n)
 		return;
-	fprintf(f, " %s ", kw);
+	fprintf(f, "%s%s ", kw[0] ? " " : "", kw);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%s%u", i ? "," : "", v[i]);
 }
@@ -340,8 +340,8 @@ void strata_print_endpoint(FILE *f, const struct sc_endpoint *e)
 		fputc('\n', f);
 	}
 	if (e->n_profiles) {
-		fputc('\t', f);
-		print_ids(f, "profiles", e->profiles, e->n_profiles);
+		fputs("\tprofiles", f);
+		print_ids(f, "", e->profiles, e->n_profiles);
 		fputc('\n', f);
 	}
 }
