@@ -172,6 +172,32 @@ tier 50 name=from-probe action=pass => ok
 P
 check "stratactl shows the probe's tier" stratactl tier show id 50
 check_out "with its name and default" "from-probe"
+check "ipset members" stratactl ipset add-members id 42 members 10.0.0.1,10.0.0.2
+check "settings set" stratactl settings set log-rate 33 wl-prefixes cali,tap,veth
+check "settings show" stratactl settings show
+check_out "settings show the change" "33"
+probe <<'P'
+tier 40 name=sc-tier2 action=deny replace => ok
+dumpmembers 42 => ok "count=2 reported=2"
+getsettings => ok "lograte=33 .*wlprefix=cali[+]tap[+]veth"
+begin => ok
+policy 60 name=split in=@1500 => ok
+policy 60 append in=@1500 out=@200 => ok
+ipset 61 name=bigset => ok
+members add 61 20000@10.1.0.0 => ok
+commit => ok
+P
+check "stratactl shows a policy split across dump messages" stratactl policy show id 60
+n=$(printf '%s\n' "$LAST_OUT" | grep -c 'ingress allow' || true)
+check_eq "3000 ingress rules in stratactl's output" "$n" 3000
+check "stratactl lists 20000 members" stratactl ipset members id 61
+n=$(printf '%s\n' "$LAST_OUT" | grep -c '10\.1\.' || true)
+check_eq "20000 members in stratactl's output" "$n" 20000
+check "stratactl tier show (a dump)" stratactl tier show
+check_out "lists the replaced tier" "name sc-tier2 default deny"
+check "stratactl show (every dump)" stratactl show
+check "stratactl stats" stratactl stats
+check_out "stats count the objects" "3"
 check "stratactl flush" stratactl flush
 probe <<'P'
 stats => ok "tiers=0 policies=0"
