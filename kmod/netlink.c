@@ -1520,3 +1520,44 @@ void strata_genl_uninit(void)
 	netlink_unregister_notifier(&strata_netlink_notifier);
 	genl_unregister_family(&strata_genl_family);
 }
+
+/**
+ * strata_genl_has_flow_listeners() - does anyone subscribe to "flows"?
+ * @net: the namespace
+ *
+ * Context: any, including the packet path.
+ * Return: true if a socket in @net is subscribed.
+ */
+bool strata_genl_has_flow_listeners(struct net *net)
+{
+	return STRATA_MCAST_ENABLED &&
+	       genl_has_listeners(&strata_genl_family, net,
+				  STRATA_MCGRP_FLOWS_ID);
+}
+
+/**
+ * strata_genl_put_flow_header() - start a flow event message
+ * @msg: the message
+ *
+ * Return: the genetlink header, or NULL if @msg has no room.
+ */
+void *strata_genl_put_flow_header(struct sk_buff *msg)
+{
+	return genlmsg_put(msg, 0, 0, &strata_genl_family, 0,
+			   STRATA_CMD_FLOW_EVENT);
+}
+
+/**
+ * strata_genl_send_flow() - multicast a flow event on "flows"
+ * @net: the namespace
+ * @msg: the message (consumed)
+ *
+ * Context: any; never sleeps.
+ * Return: 0, -ESRCH without subscribers, or -ENOBUFS if a subscriber's
+ * queue was full.
+ */
+int strata_genl_send_flow(struct net *net, struct sk_buff *msg)
+{
+	return genlmsg_multicast_netns(&strata_genl_family, net, msg, 0,
+				       STRATA_MCGRP_FLOWS_ID, GFP_ATOMIC);
+}

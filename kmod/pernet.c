@@ -19,6 +19,7 @@
 #include "strata.h"
 #include "mem.h"
 #include "pernet.h"
+#include "enforce.h"
 #include "core/model.h"
 #include "core/state.h"
 
@@ -103,9 +104,14 @@ u64 strata_generation(struct strata_net *sn)
  */
 void strata_publish_locked(struct strata_net *sn, struct sc_runtime *rt)
 {
+	struct sc_runtime *old = strata_dereference(sn, sn->runtime);
+
 	lockdep_assert_held(&sn->lock);
 	rcu_assign_pointer(sn->runtime, rt);
 	synchronize_rcu();
+	/* the old runtime lives until sc_commit_finish() */
+	if (sn->enf)
+		strata_enforce_commit(sn, old, rt);
 	sc_commit_finish(sn->state);
 }
 
@@ -202,6 +208,7 @@ static int __net_init strata_net_init(struct net *net)
 		.members = max_members,
 		.endpoints = max_endpoints,
 	};
+	int ret;
 
 	sn->net = net;
 	sn->env.sn = sn;
@@ -213,6 +220,15 @@ static int __net_init strata_net_init(struct net *net)
 		return -ENOMEM;
 	}
 	RCU_INIT_POINTER(sn->runtime, sc_state_runtime(sn->state));
+	ret = strata_enforce_net_init(sn);
+	if (ret) {
+		RCU_INIT_POINTER(sn->runtime, NULL);
+		sc_state_free(sn->state);
+		sn->state = NULL;
+		mutex_destroy(&sn->lock);
+		return ret;
+	}
+	strata_events_configure(sn, sc_state_runtime(sn->state));
 	return 0;
 }
 
@@ -221,6 +237,8 @@ static void __net_exit strata_net_exit(struct net *net)
 {
 	struct strata_net *sn = strata_pernet(net);
 
+	/* no hook runs once this returns */
+	strata_enforce_net_exit(sn);
 	mutex_lock(&sn->lock);
 	strata_tx_abort_locked(sn);
 	RCU_INIT_POINTER(sn->runtime, NULL);

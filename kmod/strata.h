@@ -57,6 +57,8 @@ struct sc_env {
  * @tx_doomed: a request in @tx was refused before it reached the engine
  * @tx_settings: settings as changed so far in @tx, or NULL if unchanged
  * @mem_bytes: bytes of memory charged to this namespace
+ * @enf: enforcement: hooks, conntrack, statistics, rate limits
+ *       (kmod/enforce.h); NULL while the namespace is set up or torn down
  */
 struct strata_net {
 	struct net *net;
@@ -70,6 +72,7 @@ struct strata_net {
 	bool tx_doomed;
 	struct sc_settings *tx_settings;
 	atomic64_t mem_bytes;
+	struct strata_enforce *enf;
 };
 
 /* Module parameters (kmod/pernet.c). */

@@ -15,7 +15,9 @@
 /*
  * GENL_MCAST_CAP_NET_ADMIN: multicast groups restricted to CAP_NET_ADMIN
  * over the socket's network namespace (mainline 6.8, backported to 6.1.y).
- * Without it, netlink.c checks the capability in the family's mcast_bind.
+ * Kernels without it offer no per-family bind hook either, so netlink.c
+ * then registers the groups but sends nothing on them: events must never
+ * reach unprivileged subscribers.
  */
 #ifdef STRATA_COMPAT_NO_GENL_MCAST_CAP
 #define GENL_MCAST_CAP_NET_ADMIN 0

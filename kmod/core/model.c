@@ -27,10 +27,12 @@ int sc_errf(struct sc_err *err, int code, const char *msg, u8 kind, u32 id,
 	err->kind = kind;
 	err->id = id;
 	err->ref = ref;
-	if (kind && id)
-		snprintf(err->detail, sizeof(err->detail), "%s (%s %u%s%u)",
-			 msg, sc_obj_kind_name(kind), id, ref ? ", " : "",
-			 ref);
+	if (kind && id && ref)
+		snprintf(err->detail, sizeof(err->detail), "%s (%s %u, %u)",
+			 msg, sc_obj_kind_name(kind), id, ref);
+	else if (kind && id)
+		snprintf(err->detail, sizeof(err->detail), "%s (%s %u)", msg,
+			 sc_obj_kind_name(kind), id);
 	else
 		snprintf(err->detail, sizeof(err->detail), "%s", msg);
 	return code;
@@ -145,12 +147,17 @@ static void *obj_new(struct sc_env *env, size_t size, size_t arena_off,
 	return o;
 }
 
-/* Drop a reference; the last one releases the arena (and the object in it). */
-static void obj_put(void *obj, size_t arena_off, size_t refs_off)
+/*
+ * Drop a reference; the last one frees the counters and releases the
+ * arena (and the object in it).
+ */
+static void obj_put(void *obj, size_t arena_off, size_t refs_off,
+		    size_t nctr_off, size_t ctr_off)
 {
+	struct sc_ctr *ctr;
 	struct sc_arena a;
 	char *o = obj;
-	u32 refs;
+	u32 refs, n;
 
 	if (!o)
 		return;
@@ -160,6 +167,10 @@ static void obj_put(void *obj, size_t arena_off, size_t refs_off)
 		return;
 	}
 	memcpy(&a, o + arena_off, sizeof(a));
+	memcpy(&ctr, o + ctr_off, sizeof(ctr));
+	memcpy(&n, o + nctr_off, sizeof(n));
+	if (ctr)
+		sc_ctr_free(a.env, ctr, n);
 	sc_arena_release(&a);
 }
 
@@ -167,7 +178,8 @@ static void obj_put(void *obj, size_t arena_off, size_t refs_off)
 	((type *)obj_new(env, sizeof(type), offsetof(type, arena), \
 			 offsetof(type, refs)))
 #define OBJ_PUT(type, o) \
-	obj_put(o, offsetof(type, arena), offsetof(type, refs))
+	obj_put(o, offsetof(type, arena), offsetof(type, refs), \
+		offsetof(type, n_ctr), offsetof(type, ctr))
 
 struct sc_tier *sc_tier_new(struct sc_env *env)
 {
@@ -209,7 +221,17 @@ void sc_policy_put(struct sc_policy *p)
 
 void sc_ipset_put(struct sc_ipset *s)
 {
-	OBJ_PUT(struct sc_ipset, s);
+	struct sc_arena a;
+
+	if (!s || --s->refs)
+		return;
+	a = s->arena;
+	sc_arena_release(&a);
+}
+
+u32 sc_policy_counters(const struct sc_policy *p)
+{
+	return p->n_rules[SC_INGRESS] + p->n_rules[SC_EGRESS] + SC_NDIRS;
 }
 
 void sc_endpoint_put(struct sc_endpoint *e)

@@ -24,6 +24,15 @@ struct sc_env;
 void *sc_alloc(struct sc_env *env, size_t size);	/* zeroed, or NULL */
 void sc_free(struct sc_env *env, void *p, size_t size);
 
+/*
+ * Counters: @n counters of flows, packets and bytes, kept by the
+ * environment (per CPU in the kernel). Committed objects own theirs.
+ */
+struct sc_ctr;
+
+struct sc_ctr *sc_ctr_alloc(struct sc_env *env, u32 n);
+void sc_ctr_free(struct sc_env *env, struct sc_ctr *c, u32 n);
+
 /* Hard upper bounds that no limit setting can raise. */
 #define SC_MAX_LIST		65535	/* entries in any one list */
 #define SC_MAX_FAILSAFE		64	/* failsafe entries per direction */
@@ -127,6 +136,8 @@ enum sc_dir {
  * @serial: unique per object ever built in this environment; compiled
  *          programs key on it
  * @refs: references held by configurations and compiled programs
+ * @n_ctr: counters (rules, then the profile ends in and out)
+ * @ctr: the counters, allocated when the object is committed
  * @arena: owns the object and everything it points to
  */
 struct sc_policy {
@@ -136,6 +147,8 @@ struct sc_policy {
 	struct sc_rule *rules[SC_NDIRS];
 	u64 serial;
 	u32 refs;
+	u32 n_ctr;		/* counters, owned once committed */
+	struct sc_ctr *ctr;
 	struct sc_arena arena;
 };
 
@@ -145,6 +158,8 @@ struct sc_tier {
 	u8 default_action;
 	u64 serial;
 	u32 refs;
+	u32 n_ctr;		/* counters, owned once committed */
+	struct sc_ctr *ctr;
 	struct sc_arena arena;
 };
 
@@ -187,6 +202,8 @@ struct sc_endpoint {
 	struct sc_eplist lists[__STRATA_LIST_MAX];
 	u64 serial;
 	u32 refs;
+	u32 n_ctr;		/* counters, owned once committed */
+	struct sc_ctr *ctr;
 	struct sc_arena arena;
 };
 
@@ -268,6 +285,11 @@ int sc_endpoint_check(const struct sc_endpoint *e, struct sc_err *err);
 
 u32 sc_sort_unique_u32(u32 *v, u32 n);
 void sc_sort_u64(u64 *v, u32 n);
+
+/* Counters an object needs once committed (0: none). */
+u32 sc_policy_counters(const struct sc_policy *p);
+#define SC_TIER_COUNTERS	__STRATA_LIST_MAX	/* default, per list */
+#define SC_EP_COUNTERS		__STRATA_LIST_MAX	/* no-match, per list */
 
 /* Prefix helpers shared by the engine and its users. */
 bool sc_prefix_contains(const struct strata_prefix *p, u8 family,

@@ -40,6 +40,7 @@
 #include "addridx.h"
 #include "prog.h"
 #include "decide.h"
+#include "runtime.h"
 
 #define SC_PROTO_DEFAULT	256	/* table for protocols not listed */
 #define SC_MAX_HITS		32	/* partitions remembered per eval */
@@ -139,6 +140,39 @@ u32 sc_prog_nrules(const struct sc_prog *p)
 const struct sc_prule *sc_prog_rule(const struct sc_prog *p, u32 i)
 {
 	return &p->rules[i];
+}
+
+u8 sc_prog_list(const struct sc_prog *p)
+{
+	return p->list;
+}
+
+bool sc_prule_counter(const struct sc_prog *p, u32 i,
+		      const struct sc_ep_rt *ep, struct sc_ctr **ctr, u32 *idx)
+{
+	const struct sc_prule *r = &p->rules[i];
+	u32 dir = p->remote;	/* 0: ingress list, 1: egress list */
+
+	switch (r->origin) {
+	case SC_ORIG_RULE:
+		*ctr = r->policy->ctr;
+		*idx = (dir ? r->policy->n_rules[SC_INGRESS] : 0) + r->rule;
+		break;
+	case SC_ORIG_TIER_END:
+		*ctr = r->tier->ctr;
+		*idx = p->list;
+		break;
+	case SC_ORIG_PROFILE_END:
+		*ctr = r->policy->ctr;
+		*idx = r->policy->n_rules[SC_INGRESS] +
+		       r->policy->n_rules[SC_EGRESS] + dir;
+		break;
+	default:
+		*ctr = ep ? ep->ep->ctr : NULL;
+		*idx = p->list;
+		break;
+	}
+	return *ctr != NULL;
 }
 
 u32 sc_prog_nresidual(const struct sc_prog *p)

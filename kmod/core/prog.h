@@ -116,6 +116,18 @@ struct sc_eval {
 	u32 logs[SC_MAX_LOGS];
 };
 
+struct sc_ep_rt;
+struct sc_ctr;
+/*
+ * The counter of flat rule @i of program @p, as evaluated for endpoint
+ * @ep: the object's counters and the index in them. False when the
+ * object has none (never committed).
+ */
+bool sc_prule_counter(const struct sc_prog *p, u32 i,
+		      const struct sc_ep_rt *ep, struct sc_ctr **ctr,
+		      u32 *idx);
+u8 sc_prog_list(const struct sc_prog *p);
+
 void sc_pview_init(struct sc_pview *v, const struct sc_pkt *pkt,
 		   const struct sc_aidx *aidx, u8 slot);
 void sc_prog_eval(const struct sc_prog *p, struct sc_pview *v,

@@ -55,6 +55,15 @@ struct sc_runtime {
 
 const struct sc_ep_rt *sc_runtime_ep(const struct sc_runtime *rt,
 				     const char *ifname);
+/*
+ * Call @fn for every address a workload endpoint of @old has and the same
+ * endpoint (by id) of @new does not, including endpoints @new lacks: the
+ * addresses whose connection tracking state must go.
+ */
+void sc_runtime_lost_addrs(const struct sc_runtime *old,
+			   const struct sc_runtime *new,
+			   void (*fn)(void *arg, const struct strata_prefix *a),
+			   void *arg);
 u32 sc_ifname_hash(const char *ifname);
 
 #endif /* _STRATA_CORE_RUNTIME_H */

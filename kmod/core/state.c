@@ -1310,6 +1310,46 @@ static void apply_done(struct sc_tx *tx, struct applier *a,
 	sc_free(s->env, a->log, a->cap * sizeof(*a->log));
 }
 
+/* Objects entering the committed state get their counters. */
+static int alloc_counters(struct sc_tx *tx, struct sc_err *err)
+{
+	struct sc_env *env = tx->s->env;
+	struct sc_objent *e;
+
+	for (e = sc_objmap_next(&tx->put[kidx(SC_OBJ_TIER)], 0); e;
+	     e = sc_objmap_next(&tx->put[kidx(SC_OBJ_TIER)], e->id)) {
+		struct sc_tier *t = e->obj;
+
+		t->n_ctr = SC_TIER_COUNTERS;
+		t->ctr = sc_ctr_alloc(env, t->n_ctr);
+		if (!t->ctr)
+			goto nomem;
+	}
+	for (e = sc_objmap_next(&tx->put[kidx(SC_OBJ_POLICY)], 0); e;
+	     e = sc_objmap_next(&tx->put[kidx(SC_OBJ_POLICY)], e->id)) {
+		struct sc_policy *p = e->obj;
+
+		p->n_ctr = sc_policy_counters(p);
+		p->ctr = sc_ctr_alloc(env, p->n_ctr);
+		if (!p->ctr)
+			goto nomem;
+	}
+	for (e = sc_objmap_next(&tx->put[kidx(SC_OBJ_ENDPOINT)], 0); e;
+	     e = sc_objmap_next(&tx->put[kidx(SC_OBJ_ENDPOINT)], e->id)) {
+		struct sc_endpoint *ep = e->obj;
+
+		ep->n_ctr = SC_EP_COUNTERS;
+		ep->ctr = sc_ctr_alloc(env, ep->n_ctr);
+		if (!ep->ctr)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	/* the objects (and counters so far) go with the transaction */
+	return sc_errf(err, -ENOMEM, "out of memory for counters", SC_OBJ_TX,
+		       0, 0);
+}
+
 int sc_tx_commit(struct sc_tx *tx, struct sc_runtime **rt, struct sc_err *err)
 {
 	struct sc_state *s = tx->s;
@@ -1342,6 +1382,8 @@ int sc_tx_commit(struct sc_tx *tx, struct sc_runtime **rt, struct sc_err *err)
 		if (ret)
 			sc_errf(err, ret, "out of memory", SC_OBJ_TX, 0, 0);
 	}
+	if (!ret)
+		ret = alloc_counters(tx, err);
 	if (!ret)
 		ret = apply(tx, &a, err);
 	if (!ret) {
@@ -1405,6 +1447,44 @@ const struct sc_ep_rt *sc_runtime_ep(const struct sc_runtime *rt,
 		i = (i + 1) & rt->tab_mask;
 	}
 	return NULL;
+}
+
+static bool has_prefix(const struct sc_endpoint *ep,
+		       const struct strata_prefix *a)
+{
+	u32 i;
+
+	for (i = 0; ep && i < ep->n_addrs; i++)
+		if (ep->addrs[i].family == a->family &&
+		    ep->addrs[i].prefix_len == a->prefix_len &&
+		    !memcmp(ep->addrs[i].addr, a->addr, 16))
+			return true;
+	return false;
+}
+
+static struct sc_ep_rt *old_ep(const struct sc_runtime *old, u32 id);
+
+void sc_runtime_lost_addrs(const struct sc_runtime *old,
+			   const struct sc_runtime *new,
+			   void (*fn)(void *arg, const struct strata_prefix *a),
+			   void *arg)
+{
+	u32 i, j;
+
+	for (i = 0; old && i < old->n_eps; i++) {
+		const struct sc_endpoint *o = old->eps[i]->ep;
+		const struct sc_ep_rt *n;
+
+		if (o->kind != STRATA_EP_WORKLOAD)
+			continue;
+		n = old_ep(new, o->id);
+		if (n && n->ep == o)
+			continue;	/* unchanged */
+		for (j = 0; j < o->n_addrs; j++)
+			if (!n || n->ep->kind != STRATA_EP_WORKLOAD ||
+			    !has_prefix(n->ep, &o->addrs[j]))
+				fn(arg, &o->addrs[j]);
+	}
 }
 
 static void ep_rt_put(struct sc_state *s, struct sc_ep_rt *e)

@@ -46,3 +46,17 @@ size_t strata_env_bytes(const struct sc_env *env)
 		return env->bytes;
 	return __atomic_load_n(&null_env_bytes, __ATOMIC_RELAXED);
 }
+
+/*
+ * Counters in userspace: plain zeroed arrays of {flows, packets, bytes}
+ * (the offline engine never counts, but committed objects own some).
+ */
+struct sc_ctr *sc_ctr_alloc(struct sc_env *env, u32 n)
+{
+	return sc_alloc(env, (size_t)n * 3 * sizeof(uint64_t));
+}
+
+void sc_ctr_free(struct sc_env *env, struct sc_ctr *c, u32 n)
+{
+	sc_free(env, c, (size_t)n * 3 * sizeof(uint64_t));
+}

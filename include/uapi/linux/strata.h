@@ -86,6 +86,10 @@
  *   GET_SETTINGS     -> SETTINGS { all }
  *   GET_STATS        -> STATS { ... }
  *   FLUSH            delete every object (settings keep their values)
+ *   GET_COUNTERS     (dump) -> COUNTER...; optional COUNTER { KIND, ID }
+ *                    selects one object
+ *   RESET_COUNTERS   zero every counter (or one object's: COUNTER)
+ *   FLOW_EVENT       "flows" group only: FLOW { ... }
  *
  * /dev/strata
  * ===========
@@ -152,6 +156,9 @@ enum strata_cmd {
 	STRATA_CMD_GET_STATS,
 	STRATA_CMD_FLUSH,
 	STRATA_CMD_COMMIT_EVENT,	/* "config" group: GENERATION */
+	STRATA_CMD_GET_COUNTERS,	/* dump: COUNTER... */
+	STRATA_CMD_RESET_COUNTERS,
+	STRATA_CMD_FLOW_EVENT,		/* "flows" group: FLOW */
 
 	__STRATA_CMD_MAX
 };
@@ -172,6 +179,8 @@ enum strata_cmd {
  * @STRATA_A_SETTINGS: nested, enum strata_settings_attr
  * @STRATA_A_STATS: nested, enum strata_stats_attr
  * @STRATA_A_FLAGS: u32, STRATA_F_*
+ * @STRATA_A_COUNTER: nested, enum strata_counter_attr
+ * @STRATA_A_FLOW: nested, enum strata_flow_attr
  */
 enum strata_attr {
 	STRATA_A_UNSPEC,
@@ -187,6 +196,8 @@ enum strata_attr {
 	STRATA_A_SETTINGS,
 	STRATA_A_STATS,
 	STRATA_A_FLAGS,
+	STRATA_A_COUNTER,
+	STRATA_A_FLOW,
 
 	__STRATA_A_MAX
 };
@@ -594,6 +605,17 @@ enum strata_settings_attr {
  * @STRATA_STATS_A_MEM_BYTES: u64, memory charged to this namespace
  * @STRATA_STATS_A_TX_OPEN: u8, a transaction is open
  * @STRATA_STATS_A_PAD: padding
+ * @STRATA_STATS_A_PACKETS: u64, packets the hooks looked at
+ * @STRATA_STATS_A_EVALUATIONS: u64, decisions that evaluated policy
+ * @STRATA_STATS_A_REASONS: binary, __u64[__STRATA_REASON_MAX]: verdicts
+ *                          reached per enum strata_reason
+ * @STRATA_STATS_A_FLOW_EVENTS: u64, flow events sent
+ * @STRATA_STATS_A_FLOW_EVENTS_LOST: u64, flow events dropped (rate limit,
+ *                                   no memory, full receive queues)
+ * @STRATA_STATS_A_LOG_LINES: u64, log lines written
+ * @STRATA_STATS_A_LOG_LINES_LOST: u64, log lines suppressed by the limit
+ * @STRATA_STATS_A_CT_FLUSHED: u64, conntrack entries removed because an
+ *                            endpoint lost an address
  */
 enum strata_stats_attr {
 	STRATA_STATS_A_UNSPEC,
@@ -609,11 +631,248 @@ enum strata_stats_attr {
 	STRATA_STATS_A_MEM_BYTES,
 	STRATA_STATS_A_TX_OPEN,
 	STRATA_STATS_A_PAD,
+	STRATA_STATS_A_PACKETS,
+	STRATA_STATS_A_EVALUATIONS,
+	STRATA_STATS_A_REASONS,
+	STRATA_STATS_A_FLOW_EVENTS,
+	STRATA_STATS_A_FLOW_EVENTS_LOST,
+	STRATA_STATS_A_LOG_LINES,
+	STRATA_STATS_A_LOG_LINES_LOST,
+	STRATA_STATS_A_CT_FLUSHED,
 
 	__STRATA_STATS_A_MAX
 };
 
 #define STRATA_STATS_A_MAX (__STRATA_STATS_A_MAX - 1)
+
+/**
+ * enum strata_reason - why a packet got its verdict (flow events, stats)
+ * @STRATA_REASON_NONE: no opinion
+ * @STRATA_REASON_POLICY: a rule, a tier's default, a profile or the
+ *                        endpoint's no-match action (see the trace)
+ * @STRATA_REASON_ESTABLISHED: conntrack established or related
+ * @STRATA_REASON_CT_INVALID: conntrack invalid
+ * @STRATA_REASON_UNKNOWN_IFACE: workload interface with no endpoint
+ * @STRATA_REASON_NOT_COMMITTED: workload interface before the first commit
+ * @STRATA_REASON_SPOOF: source address not the workload's
+ * @STRATA_REASON_TUNNEL: IP-in-IP or VXLAN from a workload
+ * @STRATA_REASON_FAILSAFE: a failsafe port
+ * @STRATA_REASON_WL_TO_HOST: the workload-to-host action
+ * @STRATA_REASON_HOST_TO_WL: host to its own workloads
+ * @STRATA_REASON_ND: IPv6 neighbour discovery and friends
+ * @STRATA_REASON_NO_ENDPOINT: no endpoint involved
+ */
+enum strata_reason {
+	STRATA_REASON_NONE,
+	STRATA_REASON_POLICY,
+	STRATA_REASON_ESTABLISHED,
+	STRATA_REASON_CT_INVALID,
+	STRATA_REASON_UNKNOWN_IFACE,
+	STRATA_REASON_NOT_COMMITTED,
+	STRATA_REASON_SPOOF,
+	STRATA_REASON_TUNNEL,
+	STRATA_REASON_FAILSAFE,
+	STRATA_REASON_WL_TO_HOST,
+	STRATA_REASON_HOST_TO_WL,
+	STRATA_REASON_ND,
+	STRATA_REASON_NO_ENDPOINT,
+
+	__STRATA_REASON_MAX
+};
+
+/**
+ * enum strata_counter_kind - what a counter counts
+ * @STRATA_CTR_RULE: a rule: ID policy, LIST 0 ingress / 1 egress, INDEX
+ *                   the rule
+ * @STRATA_CTR_TIER_DEFAULT: a tier's default action: ID tier, LIST the
+ *                           endpoint list (enum strata_list)
+ * @STRATA_CTR_PROFILE_END: a profile that decided nothing: ID policy,
+ *                          LIST 0 ingress / 1 egress
+ * @STRATA_CTR_NO_MATCH: an endpoint's no-match action: ID endpoint, LIST
+ *                       the list
+ */
+enum strata_counter_kind {
+	STRATA_CTR_UNSPEC,
+	STRATA_CTR_RULE,
+	STRATA_CTR_TIER_DEFAULT,
+	STRATA_CTR_PROFILE_END,
+	STRATA_CTR_NO_MATCH,
+
+	__STRATA_CTR_MAX
+};
+
+/**
+ * enum strata_counter_attr - STRATA_A_COUNTER, one counter
+ *
+ * Counters count evaluations: a new flow (or an untracked packet) that
+ * reached the rule or default: FLOWS decisions, and the PACKETS and BYTES
+ * evaluated (one packet per tracked flow). A log or pass rule counts too.
+ * An object's counters start at zero when it is created or replaced.
+ *
+ * @STRATA_CTR_A_KIND: u8, enum strata_counter_kind
+ * @STRATA_CTR_A_ID: u32
+ * @STRATA_CTR_A_LIST: u8
+ * @STRATA_CTR_A_INDEX: u32
+ * @STRATA_CTR_A_FLOWS: u64
+ * @STRATA_CTR_A_PACKETS: u64
+ * @STRATA_CTR_A_BYTES: u64
+ * @STRATA_CTR_A_PAD: padding
+ *
+ * GET_COUNTERS (dump) may carry a COUNTER with KIND and ID to select one
+ * object's counters.
+ */
+enum strata_counter_attr {
+	STRATA_CTR_A_UNSPEC,
+	STRATA_CTR_A_KIND,
+	STRATA_CTR_A_ID,
+	STRATA_CTR_A_LIST,
+	STRATA_CTR_A_INDEX,
+	STRATA_CTR_A_FLOWS,
+	STRATA_CTR_A_PACKETS,
+	STRATA_CTR_A_BYTES,
+	STRATA_CTR_A_PAD,
+
+	__STRATA_CTR_A_MAX
+};
+
+#define STRATA_CTR_A_MAX (__STRATA_CTR_A_MAX - 1)
+
+/* Hooks, as reported in flow events (enum sc_hook in kmod/core/decide.h). */
+enum strata_hook {
+	STRATA_HOOK_RAW_PRE,
+	STRATA_HOOK_RAW_OUT,
+	STRATA_HOOK_PREDNAT,
+	STRATA_HOOK_PRE,
+	STRATA_HOOK_INPUT,
+	STRATA_HOOK_FORWARD,
+	STRATA_HOOK_OUTPUT,
+
+	__STRATA_HOOK_MAX
+};
+
+/* Verdicts, as reported in flow events. */
+enum strata_verdict {
+	STRATA_VERDICT_NONE,	/* no opinion: the packet went on */
+	STRATA_VERDICT_ALLOW,
+	STRATA_VERDICT_DENY,
+	STRATA_VERDICT_REJECT,
+	STRATA_VERDICT_NOTRACK,	/* allowed before conntrack, untracked */
+
+	__STRATA_VERDICT_MAX
+};
+
+/**
+ * enum strata_flow_attr - STRATA_A_FLOW, one flow event ("flows" group)
+ *
+ * Sent for every new flow Strata decided (allowed or denied), for every
+ * untracked packet policy decided, and for every packet a log rule
+ * matched; rate-limited per namespace (settings FLOW_RATE/BURST), and
+ * never blocking: what cannot be sent is counted in
+ * STRATA_STATS_A_FLOW_EVENTS_LOST.
+ *
+ * @STRATA_FLOW_A_GENERATION: u64, the generation that decided
+ * @STRATA_FLOW_A_TIMESTAMP: u64, ktime_get_real_ns()
+ * @STRATA_FLOW_A_FAMILY: u8, 4 or 6
+ * @STRATA_FLOW_A_PROTO: u8
+ * @STRATA_FLOW_A_SADDR: binary, 4 or 16 bytes
+ * @STRATA_FLOW_A_DADDR: binary, 4 or 16 bytes
+ * @STRATA_FLOW_A_SPORT: u16
+ * @STRATA_FLOW_A_DPORT: u16
+ * @STRATA_FLOW_A_ICMP_TYPE: u8
+ * @STRATA_FLOW_A_ICMP_CODE: u8
+ * @STRATA_FLOW_A_IIF: string
+ * @STRATA_FLOW_A_OIF: string
+ * @STRATA_FLOW_A_EP_IN: u32, endpoint the packet came from
+ * @STRATA_FLOW_A_EP_OUT: u32, endpoint the packet goes to
+ * @STRATA_FLOW_A_HOOK: u8, enum strata_hook
+ * @STRATA_FLOW_A_VERDICT: u8, enum strata_verdict
+ * @STRATA_FLOW_A_REASON: u8, enum strata_reason
+ * @STRATA_FLOW_A_LEN: u32, packet length
+ * @STRATA_FLOW_A_MARK: u32, skb->mark after Strata
+ * @STRATA_FLOW_A_STEPS: nested array of STEP (enum strata_step_attr)
+ * @STRATA_FLOW_A_LOGGED: flag, a log rule matched
+ * @STRATA_FLOW_A_PAD: padding
+ */
+enum strata_flow_attr {
+	STRATA_FLOW_A_UNSPEC,
+	STRATA_FLOW_A_GENERATION,
+	STRATA_FLOW_A_TIMESTAMP,
+	STRATA_FLOW_A_FAMILY,
+	STRATA_FLOW_A_PROTO,
+	STRATA_FLOW_A_SADDR,
+	STRATA_FLOW_A_DADDR,
+	STRATA_FLOW_A_SPORT,
+	STRATA_FLOW_A_DPORT,
+	STRATA_FLOW_A_ICMP_TYPE,
+	STRATA_FLOW_A_ICMP_CODE,
+	STRATA_FLOW_A_IIF,
+	STRATA_FLOW_A_OIF,
+	STRATA_FLOW_A_EP_IN,
+	STRATA_FLOW_A_EP_OUT,
+	STRATA_FLOW_A_HOOK,
+	STRATA_FLOW_A_VERDICT,
+	STRATA_FLOW_A_REASON,
+	STRATA_FLOW_A_LEN,
+	STRATA_FLOW_A_MARK,
+	STRATA_FLOW_A_STEPS,
+	STRATA_FLOW_A_LOGGED,
+	STRATA_FLOW_A_PAD,
+
+	__STRATA_FLOW_A_MAX
+};
+
+#define STRATA_FLOW_A_MAX (__STRATA_FLOW_A_MAX - 1)
+
+/**
+ * enum strata_step_attr - one program evaluated for a flow event
+ * @STRATA_STEP_A_ENDPOINT: u32, endpoint id
+ * @STRATA_STEP_A_LIST: u8, enum strata_list
+ * @STRATA_STEP_A_ACTION: u8, the deciding action (enum strata_action, or
+ *                        0: no verdict at this stage)
+ * @STRATA_STEP_A_KIND: u8, what decided: enum strata_counter_kind
+ * @STRATA_STEP_A_TIER: u32, tier id (0: none)
+ * @STRATA_STEP_A_POLICY: u32, policy or profile id (0: none)
+ * @STRATA_STEP_A_RULE: u32, rule index in the policy direction
+ * @STRATA_STEP_A_COOKIE: u64, the rule's cookie
+ * @STRATA_STEP_A_PASSES: u32, pass rules and tier defaults passed
+ * @STRATA_STEP_A_LOGS: nested array of LOG (enum strata_log_attr)
+ * @STRATA_STEP_A_PAD: padding
+ */
+enum strata_step_attr {
+	STRATA_STEP_A_UNSPEC,
+	STRATA_STEP_A_ENDPOINT,
+	STRATA_STEP_A_LIST,
+	STRATA_STEP_A_ACTION,
+	STRATA_STEP_A_KIND,
+	STRATA_STEP_A_TIER,
+	STRATA_STEP_A_POLICY,
+	STRATA_STEP_A_RULE,
+	STRATA_STEP_A_COOKIE,
+	STRATA_STEP_A_PASSES,
+	STRATA_STEP_A_LOGS,
+	STRATA_STEP_A_PAD,
+
+	__STRATA_STEP_A_MAX
+};
+
+#define STRATA_STEP_A_MAX (__STRATA_STEP_A_MAX - 1)
+
+/**
+ * enum strata_log_attr - a log rule that matched
+ * @STRATA_LOG_A_TIER: u32
+ * @STRATA_LOG_A_POLICY: u32
+ * @STRATA_LOG_A_RULE: u32
+ */
+enum strata_log_attr {
+	STRATA_LOG_A_UNSPEC,
+	STRATA_LOG_A_TIER,
+	STRATA_LOG_A_POLICY,
+	STRATA_LOG_A_RULE,
+
+	__STRATA_LOG_A_MAX
+};
+
+#define STRATA_LOG_A_MAX (__STRATA_LOG_A_MAX - 1)
 
 /*
  * State image (STRATA_IOC_LOAD_IMAGE)
