@@ -239,6 +239,24 @@ const struct nla_policy strata_settings_policy[STRATA_SET_A_MAX + 1] = {
 	[STRATA_SET_A_LIMIT_ENDPOINTS]	= { .type = NLA_U32 },
 };
 
+/* Requests select counters by object; the values appear only in replies. */
+const struct nla_policy strata_counter_policy[STRATA_CTR_A_MAX + 1] = {
+	[STRATA_CTR_A_KIND]	= NLA_POLICY_RANGE(NLA_U8, STRATA_CTR_RULE,
+						   STRATA_CTR_NO_MATCH),
+	[STRATA_CTR_A_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[STRATA_CTR_A_LIST]	=
+		STRATA_REPLY_ONLY("STRATA_CTR_A_LIST appears only in replies"),
+	[STRATA_CTR_A_INDEX]	=
+		STRATA_REPLY_ONLY("STRATA_CTR_A_INDEX appears only in replies"),
+	[STRATA_CTR_A_FLOWS]	=
+		STRATA_REPLY_ONLY("STRATA_CTR_A_FLOWS appears only in replies"),
+	[STRATA_CTR_A_PACKETS]	=
+		STRATA_REPLY_ONLY("STRATA_CTR_A_PACKETS appears only in replies"),
+	[STRATA_CTR_A_BYTES]	=
+		STRATA_REPLY_ONLY("STRATA_CTR_A_BYTES appears only in replies"),
+	[STRATA_CTR_A_PAD]	= { .type = NLA_REJECT },
+};
+
 const struct nla_policy strata_policy[STRATA_A_MAX + 1] = {
 	[STRATA_A_VERSION_ABI]		= { .type = NLA_U32 },
 	[STRATA_A_VERSION_GENL]		= { .type = NLA_U32 },
@@ -257,6 +275,10 @@ const struct nla_policy strata_policy[STRATA_A_MAX + 1] = {
 		STRATA_REPLY_ONLY("STRATA_A_STATS appears only in replies"),
 	[STRATA_A_FLAGS]		= NLA_POLICY_MASK(NLA_U32,
 							  STRATA_F_EXIST),
+	[STRATA_A_COUNTER]		=
+		NLA_POLICY_NESTED(strata_counter_policy),
+	[STRATA_A_FLOW]			=
+		STRATA_REPLY_ONLY("STRATA_A_FLOW appears only in events"),
 };
 
 /**
@@ -291,6 +313,9 @@ u32 strata_cmd_attrs(u8 cmd, bool dump)
 		return BIT(STRATA_A_ENDPOINT);
 	case STRATA_CMD_SET_SETTINGS:
 		return BIT(STRATA_A_SETTINGS);
+	case STRATA_CMD_GET_COUNTERS:
+	case STRATA_CMD_RESET_COUNTERS:
+		return BIT(STRATA_A_COUNTER);
 	default:
 		return 0;
 	}

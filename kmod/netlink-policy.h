@@ -16,6 +16,7 @@ extern const struct nla_policy strata_rule_policy[STRATA_RULE_A_MAX + 1];
 extern const struct nla_policy strata_ent_policy[STRATA_ENT_A_MAX + 1];
 extern const struct nla_policy strata_ipset_policy[STRATA_IPSET_A_MAX + 1];
 extern const struct nla_policy strata_ep_policy[STRATA_EP_A_MAX + 1];
+extern const struct nla_policy strata_counter_policy[STRATA_CTR_A_MAX + 1];
 extern const struct nla_policy strata_lists_policy[__STRATA_LIST_MAX + 1];
 extern const struct nla_policy strata_tierref_policy[STRATA_TIERREF_A_MAX + 1];
 extern const struct nla_policy strata_settings_policy[STRATA_SET_A_MAX + 1];

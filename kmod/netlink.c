@@ -63,6 +63,7 @@
 #include "strata.h"
 #include "mem.h"
 #include "netlink.h"
+#include "enforce.h"
 #include "netlink-policy.h"
 #include "netlink-obj.h"
 #include "version.h"
@@ -950,6 +951,7 @@ out:
 static int strata_fill_stats(struct sk_buff *msg, struct strata_net *sn)
 {
 	struct strata_ioc_stats st = {};
+	struct strata_stats es;
 	struct nlattr *nest;
 
 	sc_state_stats(sn->state, &st);
@@ -970,6 +972,24 @@ static int strata_fill_stats(struct sk_buff *msg, struct strata_net *sn)
 			      atomic64_read(&sn->mem_bytes),
 			      STRATA_STATS_A_PAD) ||
 	    nla_put_u8(msg, STRATA_STATS_A_TX_OPEN, !!sn->tx))
+		return -EMSGSIZE;
+	strata_stats_read(sn, &es);
+	if (nla_put_u64_64bit(msg, STRATA_STATS_A_PACKETS, es.packets,
+			      STRATA_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, STRATA_STATS_A_EVALUATIONS, es.evaluations,
+			      STRATA_STATS_A_PAD) ||
+	    nla_put(msg, STRATA_STATS_A_REASONS, sizeof(es.reasons),
+		    es.reasons) ||
+	    nla_put_u64_64bit(msg, STRATA_STATS_A_FLOW_EVENTS, es.flow_events,
+			      STRATA_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, STRATA_STATS_A_FLOW_EVENTS_LOST,
+			      es.flow_events_lost, STRATA_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, STRATA_STATS_A_LOG_LINES, es.log_lines,
+			      STRATA_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, STRATA_STATS_A_LOG_LINES_LOST,
+			      es.log_lines_lost, STRATA_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, STRATA_STATS_A_CT_FLUSHED, es.ct_flushed,
+			      STRATA_STATS_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -1011,6 +1031,13 @@ static u8 strata_dump_cmd(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->op.cmd;
 }
 
+static int strata_ctr_select(struct strata_net *sn, struct nlattr *nest,
+			     struct netlink_ext_ack *extack, u8 *okind,
+			     u32 *id);
+static int strata_dump_counters(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct strata_net *sn, u64 gen);
+
 /* Check a dump request; set up its filter (DOC: Dumps). */
 static int strata_dump_init(struct netlink_callback *cb)
 {
@@ -1029,6 +1056,14 @@ static int strata_dump_init(struct netlink_callback *cb)
 		ret = strata_parse_top(cb->nlh, cmd, true, attrs, cb->extack);
 	if (ret)
 		return ret;
+	if (cmd == STRATA_CMD_GET_COUNTERS) {
+		u8 okind;
+
+		ret = strata_ctr_select(sn, attrs[STRATA_A_COUNTER], cb->extack,
+					&okind, &d->filter);
+		d->set = okind;
+		return ret;
+	}
 	kind = strata_cmd_kind(cmd);
 	nest = attrs[strata_kind_top[kind].attr];
 	if (!nest) {
@@ -1395,12 +1430,274 @@ static int strata_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	case STRATA_CMD_GET_MEMBERS:
 		ret = strata_dump_members(skb, cb, sn, gen);
 		break;
+	case STRATA_CMD_GET_COUNTERS:
+		ret = strata_dump_counters(skb, cb, sn, gen);
+		break;
 	default:
 		ret = strata_dump_simple(skb, cb, sn, strata_cmd_kind(cmd), gen);
 		break;
 	}
 	mutex_unlock(&sn->lock);
 	return ret;
+}
+
+
+/* ---- counters ---------------------------------------------------------- */
+
+/*
+ * Counters dump in three phases (policies, tiers, endpoints), each in id
+ * order; the cursor is phase << 62 | object id << 30 | counter index.
+ */
+#define CTR_PHASE(c)	((u32)((c) >> 62))
+#define CTR_ID(c)	((u32)((c) >> 30))
+#define CTR_IDX(c)	((u32)((c) & 0x3fffffff))
+#define CTR_CURSOR(p, id, i) \
+	(((u64)(p) << 62) | ((u64)(id) << 30) | (u64)(i))
+
+static const u8 strata_ctr_phase_kind[] = {
+	SC_OBJ_POLICY, SC_OBJ_TIER, SC_OBJ_ENDPOINT,
+};
+
+static int strata_put_counter(struct sk_buff *skb, u8 kind, u32 id, u8 list,
+			      u32 idx, const struct sc_ctr *c, u32 ci)
+{
+	struct strata_ctr v;
+	struct nlattr *n;
+
+	strata_ctr_read(c, ci, &v);
+	n = nla_nest_start(skb, STRATA_A_COUNTER);
+	if (!n || nla_put_u8(skb, STRATA_CTR_A_KIND, kind) ||
+	    nla_put_u32(skb, STRATA_CTR_A_ID, id) ||
+	    nla_put_u8(skb, STRATA_CTR_A_LIST, list) ||
+	    nla_put_u32(skb, STRATA_CTR_A_INDEX, idx) ||
+	    nla_put_u64_64bit(skb, STRATA_CTR_A_FLOWS, v.flows,
+			      STRATA_CTR_A_PAD) ||
+	    nla_put_u64_64bit(skb, STRATA_CTR_A_PACKETS, v.packets,
+			      STRATA_CTR_A_PAD) ||
+	    nla_put_u64_64bit(skb, STRATA_CTR_A_BYTES, v.bytes,
+			      STRATA_CTR_A_PAD)) {
+		if (n)
+			nla_nest_cancel(skb, n);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, n);
+	return 0;
+}
+
+/* Object @id of @okind with counters, and what its counters mean. */
+static const void *strata_ctr_obj(struct strata_net *sn, u8 okind, u32 after,
+				  bool next, u32 *id, const struct sc_ctr **c,
+				  u32 *n)
+{
+	switch (okind) {
+	case SC_OBJ_POLICY: {
+		const struct sc_policy *p = next ?
+			sc_state_next_policy(sn->state, after) :
+			sc_state_find_policy(sn->state, after, NULL);
+
+		if (!p)
+			return NULL;
+		*id = p->id;
+		*c = p->ctr;
+		*n = p->ctr ? p->n_ctr : 0;
+		return p;
+	}
+	case SC_OBJ_TIER: {
+		const struct sc_tier *t = next ?
+			sc_state_next_tier(sn->state, after) :
+			sc_state_find_tier(sn->state, after, NULL);
+
+		if (!t)
+			return NULL;
+		*id = t->id;
+		*c = t->ctr;
+		*n = t->ctr ? t->n_ctr : 0;
+		return t;
+	}
+	default: {
+		const struct sc_endpoint *e = next ?
+			sc_state_next_endpoint(sn->state, after) :
+			sc_state_find_endpoint(sn->state, after, NULL);
+
+		if (!e)
+			return NULL;
+		*id = e->id;
+		*c = e->ctr;
+		*n = e->ctr ? e->n_ctr : 0;
+		return e;
+	}
+	}
+}
+
+/* What counter @i of object @obj (of @okind) counts. */
+static void strata_ctr_meaning(u8 okind, const void *obj, u32 i, u8 *kind,
+			       u8 *list, u32 *idx)
+{
+	if (okind == SC_OBJ_POLICY) {
+		const struct sc_policy *p = obj;
+		u32 nin = p->n_rules[SC_INGRESS], nout = p->n_rules[SC_EGRESS];
+
+		if (i < nin + nout) {
+			*kind = STRATA_CTR_RULE;
+			*list = i >= nin;
+			*idx = i >= nin ? i - nin : i;
+		} else {
+			*kind = STRATA_CTR_PROFILE_END;
+			*list = i - nin - nout;
+			*idx = 0;
+		}
+		return;
+	}
+	*kind = okind == SC_OBJ_TIER ? STRATA_CTR_TIER_DEFAULT :
+				       STRATA_CTR_NO_MATCH;
+	*list = i;
+	*idx = 0;
+}
+
+static u8 strata_ctr_okind(u8 ctr_kind)
+{
+	switch (ctr_kind) {
+	case STRATA_CTR_RULE:
+	case STRATA_CTR_PROFILE_END:
+		return SC_OBJ_POLICY;
+	case STRATA_CTR_TIER_DEFAULT:
+		return SC_OBJ_TIER;
+	default:
+		return SC_OBJ_ENDPOINT;
+	}
+}
+
+/* Parse the optional COUNTER { KIND, ID } selector of a request. */
+static int strata_ctr_select(struct strata_net *sn, struct nlattr *nest,
+			     struct netlink_ext_ack *extack, u8 *okind,
+			     u32 *id)
+{
+	struct nlattr *tb[STRATA_CTR_A_MAX + 1];
+	const struct sc_ctr *c;
+	u32 n, found;
+	int ret;
+
+	*okind = 0;
+	*id = 0;
+	if (!nest)
+		return 0;
+	ret = nla_parse_nested(tb, STRATA_CTR_A_MAX, nest,
+			       strata_counter_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[STRATA_CTR_A_KIND]) {
+		NL_SET_ERR_ATTR_MISS(extack, nest, STRATA_CTR_A_KIND);
+		NL_SET_ERR_MSG(extack,
+			       "STRATA_CTR_A_KIND is required to select counters");
+		return -EINVAL;
+	}
+	*okind = strata_ctr_okind(nla_get_u8(tb[STRATA_CTR_A_KIND]));
+	if (!tb[STRATA_CTR_A_ID])
+		return 0;
+	*id = nla_get_u32(tb[STRATA_CTR_A_ID]);
+	mutex_lock(&sn->lock);
+	ret = strata_ctr_obj(sn, *okind, *id, false, &found, &c, &n) ?
+		0 : -ENOENT;
+	mutex_unlock(&sn->lock);
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(extack, tb[STRATA_CTR_A_ID],
+				    "no object of this kind with this id");
+	return ret;
+}
+
+static int strata_dump_counters(struct sk_buff *skb,
+				struct netlink_callback *cb,
+				struct strata_net *sn, u64 gen)
+{
+	struct strata_dump *d = strata_dump_ctx(cb);
+	u32 phase = CTR_PHASE(d->cursor), id = CTR_ID(d->cursor);
+	u32 i = CTR_IDX(d->cursor), n, oid;
+	bool more = d->cursor != 0 || d->partial;
+	int written = 0;
+	void *hdr;
+
+	hdr = strata_dump_msg(skb, cb, gen);
+	if (!hdr)
+		return -EMSGSIZE;
+	for (; phase < ARRAY_SIZE(strata_ctr_phase_kind); phase++, id = 0) {
+		u8 okind = strata_ctr_phase_kind[phase];
+		const struct sc_ctr *c;
+		const void *obj;
+
+		if (d->set && d->set != okind)
+			continue;
+		/* the object in progress, then the following ones */
+		obj = more && id ? strata_ctr_obj(sn, okind, id, false, &oid,
+						  &c, &n) : NULL;
+		if (!obj) {
+			i = 0;
+			obj = strata_ctr_obj(sn, okind, id, true, &oid, &c, &n);
+		}
+		more = false;
+		for (; obj; i = 0,
+		     obj = strata_ctr_obj(sn, okind, oid, true, &oid, &c, &n)) {
+			if (d->filter && oid != d->filter)
+				continue;
+			for (; i < n; i++) {
+				u8 kind, list;
+				u32 idx;
+
+				strata_ctr_meaning(okind, obj, i, &kind, &list,
+						   &idx);
+				if (strata_put_counter(skb, kind, oid, list,
+						       idx, c, i)) {
+					if (!written) {
+						genlmsg_cancel(skb, hdr);
+						return -EMSGSIZE;
+					}
+					d->cursor = CTR_CURSOR(phase, oid, i);
+					d->partial = 1;
+					genlmsg_end(skb, hdr);
+					return skb->len;
+				}
+				written++;
+			}
+		}
+	}
+	d->done = 1;
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
+static int strata_get_counters_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "STRATA_CMD_GET_COUNTERS is a dump: set NLM_F_DUMP");
+	return -EOPNOTSUPP;
+}
+
+static int strata_reset_counters(struct sk_buff *skb, struct genl_info *info)
+{
+	struct strata_net *sn = strata_pernet(genl_info_net(info));
+	u8 phase, okind;
+	u32 id, oid, n;
+	int ret;
+
+	ret = strata_ctr_select(sn, info->attrs[STRATA_A_COUNTER],
+				info->extack, &okind, &id);
+	if (ret)
+		return ret;
+	mutex_lock(&sn->lock);
+	for (phase = 0; phase < ARRAY_SIZE(strata_ctr_phase_kind); phase++) {
+		u8 k = strata_ctr_phase_kind[phase];
+		const struct sc_ctr *c;
+		const void *obj;
+
+		if (okind && okind != k)
+			continue;
+		for (obj = strata_ctr_obj(sn, k, 0, true, &oid, &c, &n); obj;
+		     obj = strata_ctr_obj(sn, k, oid, true, &oid, &c, &n))
+			if ((!id || oid == id) && c)
+				strata_ctr_reset((struct sc_ctr *)c, n);
+	}
+	mutex_unlock(&sn->lock);
+	return 0;
 }
 
 /* ---- the family ------------------------------------------------------- */
@@ -1418,6 +1715,7 @@ static const struct genl_ops strata_genl_ops[] = {
 	STRATA_GET_OP(STRATA_CMD_GET_IPSET, strata_get_obj),
 	STRATA_GET_OP(STRATA_CMD_GET_MEMBERS, strata_get_members_doit),
 	STRATA_GET_OP(STRATA_CMD_GET_ENDPOINT, strata_get_obj),
+	STRATA_GET_OP(STRATA_CMD_GET_COUNTERS, strata_get_counters_doit),
 };
 
 #define STRATA_DO_OP(c, fn) {			\
@@ -1445,6 +1743,7 @@ static const struct genl_small_ops strata_genl_small_ops[] = {
 	STRATA_DO_OP(STRATA_CMD_GET_SETTINGS, strata_get_settings),
 	STRATA_DO_OP(STRATA_CMD_GET_STATS, strata_get_stats),
 	STRATA_DO_OP(STRATA_CMD_FLUSH, strata_flush),
+	STRATA_DO_OP(STRATA_CMD_RESET_COUNTERS, strata_reset_counters),
 };
 
 static struct genl_family strata_genl_family __ro_after_init = {
