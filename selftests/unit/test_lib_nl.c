@@ -305,7 +305,7 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 	struct fake *f = nl->priv;
 	const struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
 	const struct nlattr *tb[STRATA_A_MAX + 1];
-	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	uint8_t cmd = tl_cmd(nlh);
 	struct strata_err ext, e;
 	struct strata_reqv rv, enc;
@@ -314,6 +314,9 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 	uint32_t n;
 
 	assert_true(f->n < sizeof(f->cmds));
+	/* a request is acked; a dump ends with NLMSG_DONE instead */
+	assert_int_equal(nlh->nlmsg_flags & NLM_F_ACK, dump ? 0 : NLM_F_ACK);
+	assert_true(nlh->nlmsg_flags & NLM_F_REQUEST);
 	f->cmds[f->n] = cmd;
 	f->flags[f->n++] = nlh->nlmsg_flags;
 	tl_parse_msg(nlh, tb);
@@ -555,8 +558,10 @@ static void small_change_no_tx(void **state)
 	assert_int_equal(strata_put_tier(&f.nl, t, true, &err), 0);
 	assert_int_equal(f.n, 1);
 	assert_int_equal(f.cmds[0], STRATA_CMD_NEW_TIER);
+	/* NLM_F_REPLACE is half of NLM_F_DUMP: still a request, acked */
 	assert_true(f.flags[0] & NLM_F_REPLACE);
-	assert_true(f.flags[0] & NLM_F_REQUEST);
+	assert_true(f.flags[0] & NLM_F_ACK);
+	assert_int_not_equal(f.flags[0] & NLM_F_DUMP, NLM_F_DUMP);
 	assert_equal_obj(strata_tier_equal, t, f.tier[0]);
 	sc_tier_put(t);
 	fake_release(&f);
@@ -776,7 +781,7 @@ static void dumps_and_gets(void **state)
 	assert_int_equal(strata_get_policy(&f.nl, 1, NULL, &one, &err), 0);
 	assert_equal_obj(strata_policy_equal, p[0], one);
 	assert_int_equal(f.n, 2);
-	assert_true(f.flags[1] & NLM_F_DUMP);
+	assert_int_equal(f.flags[1] & NLM_F_DUMP, NLM_F_DUMP);
 	sc_policy_put(one);
 	assert_int_equal(strata_get_policy(&f.nl, 99, NULL, &one, &err),
 			 -ENOENT);

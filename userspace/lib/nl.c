@@ -69,6 +69,8 @@ struct strata_nl *strata_nl_open(struct strata_err *err)
 	/* Requests go up to STRATA_MSG_BUDGET; replies can be larger. */
 	nl_socket_set_buffer_size(nl->sk, STRATA_SOCK_BUF, STRATA_SOCK_BUF);
 	nl_socket_enable_msg_peek(nl->sk);
+	/* strata_nl_do() decides about NLM_F_ACK */
+	nl_socket_disable_auto_ack(nl->sk);
 	nl->request = strata_nl_request;
 	nl->family = genl_ctrl_resolve(nl->sk, STRATA_GENL_NAME);
 	if (nl->family < 0) {
@@ -446,10 +448,24 @@ void strata_nl_resolve_attr(const struct strata_req *req,
 }
 
 /**
+ * strata_req_is_dump() - whether a request is a dump
+ * @nlh: the request
+ *
+ * NLM_F_DUMP is two bits, and one of them is NLM_F_REPLACE (NLM_F_ROOT):
+ * a request is a dump only with both.
+ *
+ * Return: true for a dump.
+ */
+bool strata_req_is_dump(const struct nlmsghdr *nlh)
+{
+	return (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+}
+
+/**
  * strata_nl_request() - send one request and process its replies
  * @nl: the handle
  * @req: the request (its message gets the handle's port and a sequence
- *       number; NLM_F_ACK is added unless it is a dump)
+ *       number; strata_nl_do() has set NLM_F_ACK unless it is a dump)
  * @fn: called for each reply message (may be NULL)
  * @arg: its argument
  * @generation: if not NULL, the generation the replies reported (left
@@ -463,7 +479,7 @@ int strata_nl_request(struct strata_nl *nl, struct strata_req *req,
 		      struct strata_err *err)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
-	bool dump = nlh->nlmsg_flags & NLM_F_DUMP;
+	bool dump = strata_req_is_dump(nlh);
 	struct sockaddr_nl who;
 	struct strata_rx rx;
 	int ret;
@@ -472,10 +488,6 @@ int strata_nl_request(struct strata_nl *nl, struct strata_req *req,
 	nlh->nlmsg_seq = NL_AUTO_SEQ;
 	nlh->nlmsg_pid = NL_AUTO_PORT;
 	nl_complete_msg(nl->sk, req->msg);
-	if (dump)
-		nlh->nlmsg_flags &= ~NLM_F_ACK;
-	else
-		nlh->nlmsg_flags |= NLM_F_ACK;
 	ret = nl_send(nl->sk, req->msg);
 	if (ret < 0) {
 		strata_err_set(err, -EIO, "cannot send to the kernel: %s",
@@ -521,7 +533,15 @@ int strata_nl_request(struct strata_nl *nl, struct strata_req *req,
 int strata_nl_do(struct strata_nl *nl, struct strata_req *req, strata_rx_fn fn,
 		 void *arg, uint64_t *generation, struct strata_err *err)
 {
-	int ret = nl->request(nl, req, fn, arg, generation, err);
+	struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
+	int ret;
+
+	/* a request ends with its ack; a dump with NLMSG_DONE instead */
+	if (strata_req_is_dump(nlh))
+		nlh->nlmsg_flags &= ~NLM_F_ACK;
+	else
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	ret = nl->request(nl, req, fn, arg, generation, err);
 
 	if (ret < 0 && err && err->src == STRATA_ERR_KERNEL)
 		strata_nl_resolve_attr(req, err);

@@ -208,6 +208,7 @@ int strata_rx_result(const struct strata_rx *rx, struct strata_err *err);
 
 void strata_err_format(struct strata_err *err, const char *text);
 int strata_nl_parse_error(const struct nlmsghdr *nlh, struct strata_err *err);
+bool strata_req_is_dump(const struct nlmsghdr *nlh);
 void strata_nl_resolve_attr(const struct strata_req *req,
 			    struct strata_err *err);
 
