@@ -1441,7 +1441,6 @@ static int strata_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return ret;
 }
 
-
 /* ---- counters ---------------------------------------------------------- */
 
 /*

@@ -705,6 +705,22 @@ static struct sc_pent *lpm(const struct sc_aidx *a, u8 slot, u8 family,
 	return NULL;
 }
 
+/* Grow *@buf (@n used, *@cap allocated) to at least @need entries. */
+static int grow_u32(struct sc_env *env, u32 **buf, u32 n, u32 *cap, u32 need)
+{
+	u32 ncap = need * 2;
+	u32 *nb = sc_alloc(env, ncap * sizeof(u32));
+
+	if (!nb)
+		return -ENOMEM;
+	if (n)
+		memcpy(nb, *buf, n * sizeof(u32));
+	sc_free(env, *buf, *cap * sizeof(u32));
+	*buf = nb;
+	*cap = ncap;
+	return 0;
+}
+
 /*
  * Push down: every live prefix's effective class becomes the union of the
  * own classes of all live prefixes containing it (itself included).
@@ -741,22 +757,11 @@ int sc_aidx_prepare(struct sc_aidx *a, u8 stage)
 					if (!q || q->h.plen != pl)
 						continue;
 					need = cnt + q->own[stage]->n;
-					if (need > cap) {
-						u32 *nb, ncap = need * 2;
-
-						nb = sc_alloc(a->env,
-							      ncap * sizeof(u32));
-						if (!nb) {
-							ret = -ENOMEM;
-							break;
-						}
-						if (cnt)
-							memcpy(nb, buf,
-							       cnt * sizeof(u32));
-						sc_free(a->env, buf,
-							cap * sizeof(u32));
-						buf = nb;
-						cap = ncap;
+					if (need > cap &&
+					    grow_u32(a->env, &buf, cnt, &cap,
+						     need)) {
+						ret = -ENOMEM;
+						break;
 					}
 					memcpy(buf + cnt, q->own[stage]->ids,
 					       q->own[stage]->n * sizeof(u32));
@@ -831,13 +836,15 @@ static void node_copy_slot(struct sc_aidx *a, struct sc_hnode *n, u8 from,
 
 			class_put(a, own[0]);
 			class_put(a, own[1]);
-			own[0] = own[1] = NULL;
+			own[0] = NULL;
+			own[1] = NULL;
 			if (k == SC_TAB_PREFIX) {
 				struct sc_pent *p = (struct sc_pent *)n;
 
 				class_put(a, p->eff[0]);
 				class_put(a, p->eff[1]);
-				p->eff[0] = p->eff[1] = NULL;
+				p->eff[0] = NULL;
+				p->eff[1] = NULL;
 			}
 		}
 		/* readers may be on it: free after a grace period */

@@ -285,6 +285,13 @@ static const void *at(const struct img *im, u8 type,
 				  (size_t)r->off * rec_size[type] : NULL;
 }
 
+/* Copy the records of range @r of pool @type into @a (NULL if empty). */
+static void *dup_range(const struct img *im, struct sc_arena *a, u8 type,
+		       const struct strata_img_range *r)
+{
+	return sc_arena_dup(a, at(im, type, r), (size_t)r->count * rec_size[type]);
+}
+
 static int copy_name(char *dst, const char *src, size_t n, u8 kind, u32 id,
 		     struct sc_err *err)
 {
@@ -350,12 +357,12 @@ static int fill_settings(struct img *im, const struct strata_img_settings *st,
 	s->n_failsafe_in = st->failsafe_in.count;
 	s->n_failsafe_out = st->failsafe_out.count;
 	if (s->n_failsafe_in)
-		memcpy(s->failsafe_in, at(im, STRATA_SEC_FAILSAFES,
-					 &st->failsafe_in),
+		memcpy(s->failsafe_in,
+		       at(im, STRATA_SEC_FAILSAFES, &st->failsafe_in),
 		       s->n_failsafe_in * sizeof(s->failsafe_in[0]));
 	if (s->n_failsafe_out)
-		memcpy(s->failsafe_out, at(im, STRATA_SEC_FAILSAFES,
-					  &st->failsafe_out),
+		memcpy(s->failsafe_out,
+		       at(im, STRATA_SEC_FAILSAFES, &st->failsafe_out),
 		       s->n_failsafe_out * sizeof(s->failsafe_out[0]));
 	s->limits.tiers = st->limit_tiers;
 	s->limits.policies = st->limit_policies;
@@ -529,17 +536,14 @@ static int load_objects(struct img *im, struct sc_tx *tx, struct sc_err *err)
 		if (!ret) {
 			memcpy(e->ifname, ep[i].ifname, STRATA_IFNAME_LEN);
 			e->n_addrs = ep[i].addrs.count;
-			e->addrs = sc_arena_dup(&e->arena,
-				at(im, STRATA_SEC_PREFIXES, &ep[i].addrs),
-				e->n_addrs * sizeof(*e->addrs));
+			e->addrs = dup_range(im, &e->arena, STRATA_SEC_PREFIXES,
+					     &ep[i].addrs);
 			e->n_spoof = ep[i].spoof.count;
-			e->spoof = sc_arena_dup(&e->arena,
-				at(im, STRATA_SEC_PREFIXES, &ep[i].spoof),
-				e->n_spoof * sizeof(*e->spoof));
+			e->spoof = dup_range(im, &e->arena, STRATA_SEC_PREFIXES,
+					     &ep[i].spoof);
 			e->n_profiles = ep[i].profiles.count;
-			e->profiles = sc_arena_dup(&e->arena,
-				at(im, STRATA_SEC_IDS, &ep[i].profiles),
-				e->n_profiles * sizeof(u32));
+			e->profiles = dup_range(im, &e->arena, STRATA_SEC_IDS,
+						&ep[i].profiles);
 			if ((e->n_addrs && !e->addrs) ||
 			    (e->n_spoof && !e->spoof) ||
 			    (e->n_profiles && !e->profiles))
@@ -568,9 +572,9 @@ static int load_objects(struct img *im, struct sc_tx *tx, struct sc_err *err)
 				}
 				el->refs[k].tier = tr[k].tier;
 				el->refs[k].n_policies = tr[k].policies.count;
-				el->refs[k].policies = sc_arena_dup(&e->arena,
-					at(im, STRATA_SEC_IDS, &tr[k].policies),
-					tr[k].policies.count * sizeof(u32));
+				el->refs[k].policies =
+					dup_range(im, &e->arena, STRATA_SEC_IDS,
+						  &tr[k].policies);
 				if (tr[k].policies.count &&
 				    !el->refs[k].policies) {
 					ret = bad(err, -ENOMEM, "out of memory",

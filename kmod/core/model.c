@@ -564,7 +564,8 @@ int sc_member_check(const struct sc_ipset *s, const struct strata_member *m,
 	memcpy(p.addr, m->addr, sizeof(p.addr));
 	p.family = s->family;
 	p.prefix_len = m->prefix_len;
-	p.pad[0] = p.pad[1] = 0;
+	p.pad[0] = 0;
+	p.pad[1] = 0;
 	if (sc_prefix_check(&p, s->family, err))
 		return sc_errf(err, err->code, err->msg, SC_OBJ_IPSET, s->id,
 			       0);

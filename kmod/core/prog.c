@@ -172,7 +172,7 @@ bool sc_prule_counter(const struct sc_prog *p, u32 i,
 		*idx = p->list;
 		break;
 	}
-	return *ctr != NULL;
+	return !!*ctr;
 }
 
 u32 sc_prog_nresidual(const struct sc_prog *p)
@@ -429,7 +429,8 @@ static void vec_free(struct vec *v)
 {
 	sc_free(v->env, v->v, v->cap * sizeof(u32));
 	v->v = NULL;
-	v->n = v->cap = 0;
+	v->n = 0;
+	v->cap = 0;
 }
 
 /* One partition being built. */
@@ -1166,7 +1167,9 @@ static struct sc_prog *compile(struct sc_env *env, const struct sc_endpoint *ep,
 		goto nomem;
 	p->arena = a;
 	b.p = p;
-	b.resid.env = b.pool.env = b.tmp.env = env;
+	b.resid.env = env;
+	b.pool.env = env;
+	b.tmp.env = env;
 	p->family = in->family;
 	p->list = in->list;
 	p->remote = is_ingress(in->list) ? 0 : 1;
@@ -1516,8 +1519,8 @@ static u32 gather(const struct sc_prog *p, struct sc_pview *v,
 					if (n == SC_MAX_HITS)
 						return SC_MAX_HITS + 1;
 					hits[n] = part_result(p,
-						&p->parts[ss->part], proto,
-						key);
+							      &p->parts[ss->part],
+							      proto, key);
 					logs |= R_NLOG(hits[n++]);
 					break;
 				}

@@ -214,7 +214,7 @@ struct sc_runtime *sc_state_runtime(const struct sc_state *s)
 
 bool sc_state_tx_open(const struct sc_state *s)
 {
-	return s->tx != NULL;
+	return !!s->tx;
 }
 
 struct sc_env *sc_state_env(const struct sc_state *s)
@@ -239,7 +239,7 @@ void sc_state_stats(const struct sc_state *s, struct strata_ioc_stats *st)
 	st->members = (u32)s->n_members;
 	st->programs = sc_progcache_count(s->pc);
 	st->classes = s->aidx.nclasses;
-	st->tx_open = s->tx != NULL;
+	st->tx_open = !!s->tx;
 }
 
 /* ---- reading committed state ----------------------------------------- */
@@ -918,13 +918,35 @@ static int set_refs(struct sc_tx *tx, struct refs *r, const u32 *ids, u32 n,
 		if (sign < 0)
 			continue;
 		set = view_get(tx, SC_OBJ_IPSET, ids[i]);
-		if (port != (set->kind == STRATA_IPSET_ADDR_PORT))
+		if (port && set->kind != STRATA_IPSET_ADDR_PORT)
 			return sc_errf(err, -EINVAL,
-				       port ? "named-port match refers to a set that is not address+port" :
+				       "named-port match refers to a set that is not address+port",
+				       SC_OBJ_POLICY, pol, ids[i]);
+		if (!port && set->kind == STRATA_IPSET_ADDR_PORT)
+			return sc_errf(err, -EINVAL,
 				       "address match refers to an address+port set",
 				       SC_OBJ_POLICY, pol, ids[i]);
 	}
 	return 0;
+}
+
+/* The IP sets one side of a rule of policy @pol refers to. */
+static int ent_refs(struct sc_tx *tx, struct refs *r, const struct sc_ent *e,
+		    int sign, u32 pol, struct sc_err *err)
+{
+	int ret;
+
+	ret = set_refs(tx, r, e->sets, e->n_sets, false, sign, pol, err);
+	if (!ret)
+		ret = set_refs(tx, r, e->not_sets, e->n_not_sets, false, sign,
+			       pol, err);
+	if (!ret)
+		ret = set_refs(tx, r, e->psets, e->n_psets, true, sign, pol,
+			       err);
+	if (!ret)
+		ret = set_refs(tx, r, e->not_psets, e->n_not_psets, true, sign,
+			       pol, err);
+	return ret;
 }
 
 static int collect_refs(struct sc_tx *tx, struct refs *r, u8 kind,
@@ -942,27 +964,9 @@ static int collect_refs(struct sc_tx *tx, struct refs *r, u8 kind,
 				const struct sc_ent *ents[2] = { &ru->src,
 								 &ru->dst };
 
-				for (j = 0; j < 2 && !ret; j++) {
-					const struct sc_ent *e = ents[j];
-
-					ret = set_refs(tx, r, e->sets,
-						       e->n_sets, false, sign,
+				for (j = 0; j < 2 && !ret; j++)
+					ret = ent_refs(tx, r, ents[j], sign,
 						       p->id, err);
-					if (!ret)
-						ret = set_refs(tx, r,
-							e->not_sets,
-							e->n_not_sets, false,
-							sign, p->id, err);
-					if (!ret)
-						ret = set_refs(tx, r, e->psets,
-							e->n_psets, true,
-							sign, p->id, err);
-					if (!ret)
-						ret = set_refs(tx, r,
-							e->not_psets,
-							e->n_not_psets, true,
-							sign, p->id, err);
-				}
 				if (ret)
 					return ret;
 			}
@@ -1607,9 +1611,10 @@ static struct sc_ep_rt *ep_rt_build(struct sc_state *s,
 					   STRATA_FAMILY_IPV4, &in))
 				continue;
 			e->prog[l][f] = sc_prog_get(s->pc, ep, &in,
-				&s->maps[kidx(SC_OBJ_TIER)],
-				&s->maps[kidx(SC_OBJ_POLICY)],
-				&s->maps[kidx(SC_OBJ_IPSET)], err);
+						    &s->maps[kidx(SC_OBJ_TIER)],
+						    &s->maps[kidx(SC_OBJ_POLICY)],
+						    &s->maps[kidx(SC_OBJ_IPSET)],
+						    err);
 			if (!e->prog[l][f]) {
 				ep_rt_put(s, e);
 				return NULL;

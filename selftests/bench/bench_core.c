@@ -38,10 +38,10 @@
 #include "decide.h"
 #include "addridx.h"
 
-#define NSETS		2048
-#define NADDRS		4096
-#define NPKTS		65536
-#define NPORTS		1024
+#define NSETS  2048
+#define NADDRS 4096
+#define NPKTS  65536
+#define NPORTS 1024
 
 static const u32 rule_counts[] = { 10, 100, 1000, 10000 };
 static const u32 member_counts[] = { 10, 1000, 100000, 1000000 };
@@ -188,16 +188,18 @@ static void gen_rule(struct sc_arena *a, struct sc_rule *r, u32 neg_pct)
 	u32 c = rnd(100), what = rnd(3);
 
 	memset(r, 0, sizeof(*r));
-	r->action = c < 5 ? STRATA_ACT_LOG : c < 8 ? STRATA_ACT_PASS :
-		    c < 50 ? STRATA_ACT_ALLOW : c < 90 ? STRATA_ACT_DENY :
-		    STRATA_ACT_REJECT;
-	if (what != 1) {	/* source set */
+	r->action = c < 5    ? STRATA_ACT_LOG
+		    : c < 8  ? STRATA_ACT_PASS
+		    : c < 50 ? STRATA_ACT_ALLOW
+		    : c < 90 ? STRATA_ACT_DENY
+			     : STRATA_ACT_REJECT;
+	if (what != 1) { /* source set */
 		u32 id = 1 + zipf(&zsets);
 
 		r->src.n_sets = 1;
 		r->src.sets = sc_arena_dup(a, &id, sizeof(id));
 	}
-	if (what != 0) {	/* port */
+	if (what != 0) { /* port */
 		struct strata_port_range pr;
 
 		r->present = STRATA_IMG_RULE_F_PROTO;
@@ -231,8 +233,7 @@ static void build_endpoint(struct world *w, struct sc_tx *tx, u32 epid,
 	for (t = 0; t < 3 && done < nrules; t++) {
 		u32 n = per_tier < nrules - done ? per_tier : nrules - done;
 		u32 npol = (n + 9) / 10, p, *ids;
-		struct sc_tierref *tr =
-			&ep->lists[STRATA_LIST_INGRESS].refs[t];
+		struct sc_tierref *tr = &ep->lists[STRATA_LIST_INGRESS].refs[t];
 
 		ids = sc_arena_alloc(&ep->arena, npol * sizeof(u32));
 		for (p = 0; p < npol; p++) {
@@ -268,8 +269,12 @@ static void build_endpoint(struct world *w, struct sc_tx *tx, u32 epid,
 static struct world *world_new(u32 nrules, u32 neg_pct, u32 neps)
 {
 	static const struct sc_limits caps = {
-		.tiers = 1000, .policies = 10000000, .rules = 100000000,
-		.ipsets = 100000, .members = 10000000, .endpoints = 100000,
+		.tiers = 1000,
+		.policies = 10000000,
+		.rules = 100000000,
+		.ipsets = 100000,
+		.members = 10000000,
+		.endpoints = 100000,
 	};
 	struct world *w = calloc(1, sizeof(*w));
 	struct sc_tx *tx;
@@ -351,26 +356,23 @@ static void view(struct world *w, struct pkts *k, u32 i, struct sc_pview *v)
 	sc_pview_init(v, &k->p[i], rt->aidx, rt->slot);
 	v->cls[0][0] = w->cls[k->addr[i]][0];
 	v->cls[0][1] = w->cls[k->addr[i]][1];
-	v->resolved = 1;	/* the source (remote for ingress) is given */
+	v->resolved = 1; /* the source (remote for ingress) is given */
 }
 
 /* The evaluation loops, kept out of line so callgrind can toggle on them. */
 __attribute__((noinline)) void bench_classify(const struct sc_prog *p,
 					      struct sc_pview *v,
 					      struct sc_eval *out);
-__attribute__((noinline)) void bench_classify(const struct sc_prog *p,
-					      struct sc_pview *v,
-					      struct sc_eval *out)
+__attribute__((noinline)) void
+bench_classify(const struct sc_prog *p, struct sc_pview *v, struct sc_eval *out)
 {
 	sc_prog_eval(p, v, out);
 }
 
-__attribute__((noinline)) void bench_linear(const struct sc_prog *p,
-					    struct sc_pview *v,
-					    struct sc_eval *out);
-__attribute__((noinline)) void bench_linear(const struct sc_prog *p,
-					    struct sc_pview *v,
-					    struct sc_eval *out)
+__attribute__((noinline)) void
+bench_linear(const struct sc_prog *p, struct sc_pview *v, struct sc_eval *out);
+__attribute__((noinline)) void
+bench_linear(const struct sc_prog *p, struct sc_pview *v, struct sc_eval *out)
 {
 	sc_prog_eval_linear(p, v, out);
 }
@@ -447,10 +449,11 @@ static double insn_per_lookup(const char *self, u32 nrules, u32 neg,
 	snprintf(arg[1], sizeof(arg[1]), "%u", neg);
 	snprintf(arg[2], sizeof(arg[2]), "%u", linear);
 	snprintf(arg[3], sizeof(arg[3]), "%u", n);
-	snprintf(cmd, sizeof(cmd),
-		 "valgrind --tool=callgrind --callgrind-out-file=%s --toggle-collect=%s %s --insn %s %s %s %s >/dev/null 2>&1",
-		 out, linear ? "bench_linear" : "bench_classify", self, arg[0],
-		 arg[1], arg[2], arg[3]);
+	snprintf(
+		cmd, sizeof(cmd),
+		"valgrind --tool=callgrind --callgrind-out-file=%s --toggle-collect=%s %s --insn %s %s %s %s >/dev/null 2>&1",
+		out, linear ? "bench_linear" : "bench_classify", self, arg[0],
+		arg[1], arg[2], arg[3]);
 	if (system(cmd) != 0)
 		goto done;
 	f = fopen(out, "r");
@@ -478,8 +481,12 @@ struct frontend {
 static struct frontend frontend(u32 n, u8 fam)
 {
 	static const struct sc_limits caps = {
-		.tiers = 10, .policies = 10, .rules = 10, .ipsets = 10,
-		.members = 2000000, .endpoints = 10,
+		.tiers = 10,
+		.policies = 10,
+		.rules = 10,
+		.ipsets = 10,
+		.members = 2000000,
+		.endpoints = 10,
 	};
 	struct sc_env env = { 0 };
 	struct sc_state *s = sc_state_new(&env, &caps);
@@ -490,7 +497,7 @@ static struct frontend frontend(u32 n, u8 fam)
 	struct sc_tx *tx;
 	struct sc_err err;
 	struct sc_ipset *set = sc_ipset_new(&env);
-	u8 (*q)[16] = malloc(NPKTS * 16);
+	u8(*q)[16] = malloc(NPKTS * 16);
 	double best = 1e30;
 	u32 rep;
 
@@ -509,7 +516,8 @@ static struct frontend frontend(u32 n, u8 fam)
 
 			memset(&m[i], 0, sizeof(m[i]));
 			m[i].addr[0] = fam == 4 ? 11 : 0xfd;
-			memcpy(&m[i].addr[fam == 4 ? 1 : 12], &x, fam == 4 ? 3 : 4);
+			memcpy(&m[i].addr[fam == 4 ? 1 : 12], &x,
+			       fam == 4 ? 3 : 4);
 			m[i].prefix_len = bits;
 		}
 		if (sc_tx_members(tx, 1, NULL, true, m, c, true, &err))
@@ -566,8 +574,12 @@ static struct frontend frontend(u32 n, u8 fam)
 static double bytes_per_endpoint(void)
 {
 	static const struct sc_limits caps = {
-		.tiers = 10, .policies = 100, .rules = 1000, .ipsets = 10,
-		.members = 10, .endpoints = 20000,
+		.tiers = 10,
+		.policies = 100,
+		.rules = 1000,
+		.ipsets = 10,
+		.members = 10,
+		.endpoints = 20000,
 	};
 	struct sc_env env = { 0 };
 	struct sc_state *s = sc_state_new(&env, &caps);
@@ -593,8 +605,10 @@ static double bytes_per_endpoint(void)
 	tx = sc_tx_begin(s, &err);
 	for (i = 0; i < 10000; i++) {
 		struct sc_endpoint *ep = sc_endpoint_new(&env);
-		struct strata_prefix a = { .family = 4, .prefix_len = 32,
-					   .addr = { 10, (u8)(i >> 8), (u8)i, 1 } };
+		struct strata_prefix a = { .family = 4,
+					   .prefix_len = 32,
+					   .addr = { 10, (u8)(i >> 8), (u8)i,
+						     1 } };
 		static const u32 pol = 1;
 
 		ep->id = 1 + i;
@@ -603,13 +617,13 @@ static double bytes_per_endpoint(void)
 		snprintf(ep->ifname, sizeof(ep->ifname), "cali%u", i);
 		ep->n_addrs = 1;
 		ep->addrs = sc_arena_dup(&ep->arena, &a, sizeof(a));
-		ep->lists[0].refs = sc_arena_alloc(&ep->arena,
-						   sizeof(struct sc_tierref));
+		ep->lists[0].refs =
+			sc_arena_alloc(&ep->arena, sizeof(struct sc_tierref));
 		ep->lists[0].n = 1;
 		ep->lists[0].refs[0].tier = 1;
 		ep->lists[0].refs[0].n_policies = 1;
-		ep->lists[0].refs[0].policies = sc_arena_dup(&ep->arena, &pol,
-							     sizeof(pol));
+		ep->lists[0].refs[0].policies =
+			sc_arena_dup(&ep->arena, &pol, sizeof(pol));
 		if (sc_tx_put_endpoint(tx, ep, false, &err))
 			die("endpoint", &err);
 	}
@@ -647,7 +661,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json_path = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench-core [--quick] [--json FILE]\n");
+			fprintf(stderr,
+				"usage: bench-core [--quick] [--json FILE]\n");
 			return 1;
 		}
 	}
@@ -666,7 +681,8 @@ int main(int argc, char **argv)
 	       "rules", "insn", "ns warm", "ns cold", "lin insn", "lin ns",
 	       "1%neg insn", "1%neg ns", "resid", "B/rule");
 	for (r = 0; r < 4; r++) {
-		u32 n = rule_counts[r], nprogs = quick ? 8 : (n >= 10000 ? 24 : 100);
+		u32 n = rule_counts[r],
+		    nprogs = quick ? 8 : (n >= 10000 ? 24 : 100);
 		u32 lookups = n >= 10000 ? 200000 : 400000;
 		struct world *w = world_new(n, 0, nprogs), *wn;
 		struct pkts *k = malloc(sizeof(*k));
@@ -701,7 +717,7 @@ int main(int argc, char **argv)
 		       n, ins, ns, ns_cold, lins, lns, nins, nns,
 		       sc_prog_nresidual(prog_of(wn, 1)),
 		       (double)sc_prog_bytes(progs[0]) /
-		       sc_prog_nrules(progs[0]));
+			       sc_prog_nrules(progs[0]));
 		if (n == 10)
 			insn10 = ins;
 		if (n == 10000)
@@ -747,9 +763,11 @@ int main(int argc, char **argv)
 		snprintf(key, sizeof(key), "%u", n);
 		json_object_object_add(fe, key, json_object_new_double(f4.ns));
 		if (n == 1000000 || (quick && n == 100000)) {
-			json_object_object_add(by, "set_member_v4",
+			json_object_object_add(
+				by, "set_member_v4",
 				json_object_new_double(f4.bytes_per_member));
-			json_object_object_add(by, "set_member_v6",
+			json_object_object_add(
+				by, "set_member_v6",
 				json_object_new_double(f6.bytes_per_member));
 		}
 	}
@@ -766,10 +784,10 @@ int main(int argc, char **argv)
 	json_object_object_add(prof, "profile", json_object_new_string("mid"));
 	json_object_object_add(prof, "target_met",
 			       json_object_new_boolean(insn10k <= 400 &&
-						       insn10k <= 2.5 * insn10));
+						       insn10k <=
+							       2.5 * insn10));
 	json_object_object_add(root, "summary", prof);
-	if (json_object_to_file_ext(json_path, root,
-				    JSON_C_TO_STRING_PRETTY)) {
+	if (json_object_to_file_ext(json_path, root, JSON_C_TO_STRING_PRETTY)) {
 		fprintf(stderr, "bench-core: cannot write %s\n", json_path);
 		return 1;
 	}

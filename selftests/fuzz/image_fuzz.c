@@ -17,8 +17,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct sc_limits caps = {
-		.tiers = 64, .policies = 256, .rules = 4096, .ipsets = 64,
-		.members = 4096, .endpoints = 64,
+		.tiers = 64,
+		.policies = 256,
+		.rules = 4096,
+		.ipsets = 64,
+		.members = 4096,
+		.endpoints = 64,
 	};
 	struct sc_state *s = sc_state_new(NULL, &caps);
 	struct sc_runtime *rt;

@@ -22,7 +22,8 @@ int main(int argc, char **argv)
 	struct sc_ipset *ip = sc_ipset_new(NULL);
 	struct sc_endpoint *e = sc_endpoint_new(NULL);
 	struct sc_rule r = { .action = STRATA_ACT_ALLOW,
-			     .present = STRATA_IMG_RULE_F_PROTO, .proto = 6 };
+			     .present = STRATA_IMG_RULE_F_PROTO,
+			     .proto = 6 };
 	struct strata_image_ipset is = { ip, mem, 2 };
 	struct strata_image_in in = { .settings = &set };
 	struct strata_err err;

@@ -21,15 +21,15 @@
 #include "runtime.h"
 
 #define ARR(type, ...)	((type[]){ __VA_ARGS__ })
-#define NARR(type, ...)	(sizeof(ARR(type, __VA_ARGS__)) / sizeof(type))
+#define NARR(type, ...) (sizeof(ARR(type, __VA_ARGS__)) / sizeof(type))
 
 /* Prefixes: P4(10,0,0,0, 8) and P6 from a 16-byte initializer. */
-#define P4(a, b, c, d, len) \
-	((struct strata_prefix){ .addr = { a, b, c, d }, .family = 4, \
-				 .prefix_len = len })
-#define P6(len, ...) \
-	((struct strata_prefix){ .addr = { __VA_ARGS__ }, .family = 6, \
-				 .prefix_len = len })
+#define P4(a, b, c, d, len)      \
+	((struct strata_prefix){ \
+		.addr = { a, b, c, d }, .family = 4, .prefix_len = len })
+#define P6(len, ...)             \
+	((struct strata_prefix){ \
+		.addr = { __VA_ARGS__ }, .family = 6, .prefix_len = len })
 #define M4(a, b, c, d, len) \
 	((struct strata_member){ .addr = { a, b, c, d }, .prefix_len = len })
 #define M6(len, ...) \
@@ -38,8 +38,12 @@
 static inline struct sc_state *t_state(void)
 {
 	static const struct sc_limits caps = {
-		.tiers = 1000, .policies = 100000, .rules = 1000000,
-		.ipsets = 100000, .members = 4000000, .endpoints = 100000,
+		.tiers = 1000,
+		.policies = 100000,
+		.rules = 1000000,
+		.ipsets = 100000,
+		.members = 4000000,
+		.endpoints = 100000,
 	};
 	struct sc_state *s = sc_state_new(NULL, &caps);
 
@@ -93,9 +97,8 @@ static inline void t_tier(struct sc_tx *tx, u32 id, u8 def)
 	t_ok(sc_tx_put_tier(tx, t, true, &err), &err);
 }
 
-static inline void t_policy(struct sc_tx *tx, u32 id,
-			    const struct sc_rule *in, u32 n_in,
-			    const struct sc_rule *out, u32 n_out)
+static inline void t_policy(struct sc_tx *tx, u32 id, const struct sc_rule *in,
+			    u32 n_in, const struct sc_rule *out, u32 n_out)
 {
 	struct sc_policy *p = sc_policy_new(NULL);
 	struct sc_err err;
@@ -150,12 +153,12 @@ static inline void t_ep_profiles(struct t_ep b, const u32 *ids, u32 n)
 }
 
 /* Append tier @tier with policies @pol to list @list. */
-static inline void t_ep_tier(struct t_ep b, u8 list, u32 tier,
-			     const u32 *pol, u32 n)
+static inline void t_ep_tier(struct t_ep b, u8 list, u32 tier, const u32 *pol,
+			     u32 n)
 {
 	struct sc_eplist *l = &b.e->lists[list];
-	struct sc_tierref *r = sc_arena_alloc(&b.e->arena,
-					      (l->n + 1) * sizeof(*r));
+	struct sc_tierref *r =
+		sc_arena_alloc(&b.e->arena, (l->n + 1) * sizeof(*r));
 
 	if (l->n)
 		memcpy(r, l->refs, l->n * sizeof(*r));
@@ -177,8 +180,12 @@ static inline void t_ep_put(struct sc_tx *tx, struct t_ep b)
 static inline struct sc_pkt t_pkt4(const u8 *src, const u8 *dst, u8 proto,
 				   u16 sport, u16 dport)
 {
-	struct sc_pkt p = { .family = 4, .proto = proto, .sport = sport,
-			    .dport = dport, .flags = SC_PKT_L4, .len = 100 };
+	struct sc_pkt p = { .family = 4,
+			    .proto = proto,
+			    .sport = sport,
+			    .dport = dport,
+			    .flags = SC_PKT_L4,
+			    .len = 100 };
 
 	memcpy(p.saddr, src, 4);
 	memcpy(p.daddr, dst, 4);
@@ -188,8 +195,12 @@ static inline struct sc_pkt t_pkt4(const u8 *src, const u8 *dst, u8 proto,
 static inline struct sc_pkt t_pkt6(const u8 *src, const u8 *dst, u8 proto,
 				   u16 sport, u16 dport)
 {
-	struct sc_pkt p = { .family = 6, .proto = proto, .sport = sport,
-			    .dport = dport, .flags = SC_PKT_L4, .len = 100 };
+	struct sc_pkt p = { .family = 6,
+			    .proto = proto,
+			    .sport = sport,
+			    .dport = dport,
+			    .flags = SC_PKT_L4,
+			    .len = 100 };
 
 	memcpy(p.saddr, src, 16);
 	memcpy(p.daddr, dst, 16);

@@ -74,8 +74,8 @@ static bool o_in_port_set(const struct o_set *s, const u8 *addr, u8 proto,
 	u32 i;
 
 	for (i = 0; i < s->n; i++)
-		if (!memcmp(s->m[i].addr, addr, 16) &&
-		    s->m[i].proto == proto && s->m[i].port == port)
+		if (!memcmp(s->m[i].addr, addr, 16) && s->m[i].proto == proto &&
+		    s->m[i].port == port)
 			return true;
 	return false;
 }
@@ -89,8 +89,7 @@ static u8 set_fam(const struct o_world *w, u32 id)
 
 /* Calico: a rule whose positive match lists are all of the other family
  * does not exist in this family. */
-static bool o_applies(const struct o_world *w, const struct sc_rule *r,
-		      u8 fam)
+static bool o_applies(const struct o_world *w, const struct sc_rule *r, u8 fam)
 {
 	const struct sc_ent *sides[2] = { &r->src, &r->dst };
 	u32 s, i, k;
@@ -186,11 +185,9 @@ static bool o_match(const struct o_world *w, const struct sc_rule *r,
 	if ((r->present & STRATA_IMG_RULE_F_NOT_PROTO) &&
 	    r->not_proto == pkt->proto)
 		return false;
-	if ((r->present & STRATA_IMG_RULE_F_ICMP_TYPE) &&
-	    type != r->icmp_type)
+	if ((r->present & STRATA_IMG_RULE_F_ICMP_TYPE) && type != r->icmp_type)
 		return false;
-	if ((r->present & STRATA_IMG_RULE_F_ICMP_CODE) &&
-	    code != r->icmp_code)
+	if ((r->present & STRATA_IMG_RULE_F_ICMP_CODE) && code != r->icmp_code)
 		return false;
 	if ((r->present & STRATA_IMG_RULE_F_NOT_ICMP_TYPE) &&
 	    type == r->not_icmp_type &&
@@ -243,9 +240,9 @@ static int o_walk(const struct o_world *w, const struct sc_policy *p, u8 dir,
 	return 0;
 }
 
-void oracle_eval(const struct o_world *w, const struct sc_endpoint *ep,
-		 u8 list, const struct sc_pkt *pkt, u8 final_action,
-		 bool force_pass, bool profiles, struct o_eval *out)
+void oracle_eval(const struct o_world *w, const struct sc_endpoint *ep, u8 list,
+		 const struct sc_pkt *pkt, u8 final_action, bool force_pass,
+		 bool profiles, struct o_eval *out)
 {
 	const struct sc_eplist *l = &ep->lists[list];
 	u8 dir = ingress_list(list) ? SC_INGRESS : SC_EGRESS;
@@ -256,8 +253,8 @@ void oracle_eval(const struct o_world *w, const struct sc_endpoint *ep,
 	for (t = 0; t < l->n; t++) {
 		const struct sc_tier *tier = o_tier(w, l->refs[t].tier);
 		struct o_hit end = { SC_ORIG_TIER_END,
-				     force_pass ? STRATA_ACT_PASS :
-						  tier->default_action,
+				     force_pass ? STRATA_ACT_PASS
+						: tier->default_action,
 				     0, 0, tier->id };
 
 		r = 0;
@@ -278,7 +275,8 @@ void oracle_eval(const struct o_world *w, const struct sc_endpoint *ep,
 	}
 	if (profiles)
 		for (j = 0; j < ep->n_profiles; j++) {
-			const struct sc_policy *p = o_policy(w, ep->profiles[j]);
+			const struct sc_policy *p =
+				o_policy(w, ep->profiles[j]);
 			struct o_hit end = { SC_ORIG_PROFILE_END,
 					     STRATA_ACT_PASS, p->id, 0, 0 };
 

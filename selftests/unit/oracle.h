@@ -29,11 +29,11 @@ struct o_world {
 
 /* One decision point: what a flat rule of a program would be. */
 struct o_hit {
-	u8 origin;		/* enum sc_origin */
+	u8 origin; /* enum sc_origin */
 	u8 action;
-	u32 policy;		/* policy (or profile) id, 0 if synthetic */
-	u32 rule;		/* rule index in its policy direction */
-	u32 tier;		/* tier id, 0 outside tiers */
+	u32 policy; /* policy (or profile) id, 0 if synthetic */
+	u32 rule; /* rule index in its policy direction */
+	u32 tier; /* tier id, 0 outside tiers */
 };
 
 #define O_MAX 64
@@ -50,9 +50,9 @@ struct o_eval {
  * is what the list ends in (no-match action, or SC_ACT_CONTINUE), @force_pass
  * makes tier ends pass, @profiles adds the endpoint's profiles.
  */
-void oracle_eval(const struct o_world *w, const struct sc_endpoint *ep,
-		 u8 list, const struct sc_pkt *pkt, u8 final_action,
-		 bool force_pass, bool profiles, struct o_eval *out);
+void oracle_eval(const struct o_world *w, const struct sc_endpoint *ep, u8 list,
+		 const struct sc_pkt *pkt, u8 final_action, bool force_pass,
+		 bool profiles, struct o_eval *out);
 
 /* The same outcome read from the engine's evaluation of program @p. */
 void oracle_from_engine(const struct sc_prog *p, const struct sc_eval *ev,

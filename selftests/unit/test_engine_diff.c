@@ -35,8 +35,8 @@ static bool chance(u32 pct)
 /* Address pools: few addresses, so that sets, nets and packets collide. */
 #define NADDR 24
 static u8 pool4[NADDR][16], pool6[NADDR][16];
-static const u16 ports[] = { 0, 1, 22, 53, 79, 80, 81, 443, 1000, 1024,
-			     8080, 8443, 65534, 65535 };
+static const u16 ports[] = { 0,	  1,	22,   53,   79,	  80,	 81,
+			     443, 1000, 1024, 8080, 8443, 65534, 65535 };
 static const u8 protos[] = { 6, 17, 132, 1, 58, 47, 136 };
 
 static void init_pools(void)
@@ -71,17 +71,17 @@ static struct strata_prefix rand_prefix(u8 fam)
 	p.prefix_len = fam == 4 ? lens4[rnd(8)] : lens6[rnd(8)];
 	memcpy(p.addr, any_addr(fam), 16);
 	for (i = p.prefix_len; i < bits; i++)
-		p.addr[i / 8] &= (u8)~(0x80 >> (i % 8));
+		p.addr[i / 8] &= (u8) ~(0x80 >> (i % 8));
 	return p;
 }
 
 /* ---- the world being generated ---------------------------------------- */
 
 #define MAXSETS 16
-#define MAXMEM 32
+#define MAXMEM	32
 
 struct gset {
-	struct sc_ipset *set;	/* reference kept for the oracle */
+	struct sc_ipset *set; /* reference kept for the oracle */
 	u32 n;
 	struct strata_member m[MAXMEM];
 };
@@ -105,7 +105,7 @@ static struct strata_member rand_member(const struct sc_ipset *set)
 		p = rand_prefix(set->family);
 		memcpy(m.addr, p.addr, 16);
 		m.prefix_len = p.prefix_len;
-		if (chance(40)) {	/* often full length */
+		if (chance(40)) { /* often full length */
 			memcpy(m.addr, any_addr(set->family), 16);
 			m.prefix_len = set->family == 4 ? 32 : 128;
 		}
@@ -152,10 +152,9 @@ static void gen_sets(struct gen *g, struct sc_tx *tx)
 			if (k == gs->n)
 				gs->m[gs->n++] = m;
 		}
-		set->refs++;	/* keep one for the oracle */
+		set->refs++; /* keep one for the oracle */
 		gs->set = set;
-		t_ok(sc_tx_put_ipset(tx, set, gs->m, gs->n, false, &err),
-		     &err);
+		t_ok(sc_tx_put_ipset(tx, set, gs->m, gs->n, false, &err), &err);
 	}
 }
 
@@ -226,10 +225,10 @@ static void gen_ent(struct gen *g, struct sc_arena *a, struct sc_ent *e,
 	if (chance(50)) {
 		n = 1 + rnd(3);
 		for (i = 0; i < n; i++) {
-			u16 x = max_rules > 8 ? (u16)rnd(65536) :
-					       ports[rnd(ARRAY_SIZE(ports))];
-			u16 y = max_rules > 8 ? (u16)(x + rnd(50)) :
-					       ports[rnd(ARRAY_SIZE(ports))];
+			u16 x = max_rules > 8 ? (u16)rnd(65536)
+					      : ports[rnd(ARRAY_SIZE(ports))];
+			u16 y = max_rules > 8 ? (u16)(x + rnd(50))
+					      : ports[rnd(ARRAY_SIZE(ports))];
 
 			pr[i].lo = x < y ? x : y;
 			pr[i].hi = x < y ? y : x;
@@ -256,16 +255,16 @@ static void gen_ent(struct gen *g, struct sc_arena *a, struct sc_ent *e,
 	}
 	if (chance(8)) {
 		e->n_not_psets = fill_ids(g, ids, 1, true, fam);
-		e->not_psets = sc_arena_dup(a, ids,
-					    e->n_not_psets * sizeof(u32));
+		e->not_psets =
+			sc_arena_dup(a, ids, e->n_not_psets * sizeof(u32));
 	}
 }
 
 static void gen_rule(struct gen *g, struct sc_arena *a, struct sc_rule *r)
 {
 	static const u8 actions[] = { STRATA_ACT_ALLOW, STRATA_ACT_ALLOW,
-				      STRATA_ACT_DENY, STRATA_ACT_DENY,
-				      STRATA_ACT_PASS, STRATA_ACT_LOG,
+				      STRATA_ACT_DENY,	STRATA_ACT_DENY,
+				      STRATA_ACT_PASS,	STRATA_ACT_LOG,
 				      STRATA_ACT_REJECT };
 	bool has_ports;
 
@@ -343,8 +342,8 @@ static void gen_objects(struct gen *g, struct sc_tx *tx)
 		struct sc_tier *tier = sc_tier_new(NULL);
 
 		tier->id = 1 + i;
-		tier->default_action = rnd(2) ? STRATA_ACT_DENY :
-						STRATA_ACT_PASS;
+		tier->default_action = rnd(2) ? STRATA_ACT_DENY
+					      : STRATA_ACT_PASS;
 		snprintf(tier->name, sizeof(tier->name), "t%u", i);
 		tier->refs++;
 		g->tiers[i] = tier;
@@ -379,7 +378,8 @@ static void gen_objects(struct gen *g, struct sc_tx *tx)
 				while (n < np) {
 					u32 pid = 10 + rnd(g->npol);
 
-					for (k = 0; k < n && pids[k] != pid; k++)
+					for (k = 0; k < n && pids[k] != pid;
+					     k++)
 						;
 					if (k == n)
 						pids[n++] = pid;
@@ -435,14 +435,15 @@ static struct sc_pkt rand_pkt(void)
 	memcpy(p.saddr, src, 16);
 	memcpy(p.daddr, dst, 16);
 	if (chance(10))
-		p.saddr[fam == 4 ? 3 : 15] ^= 0x80;	/* outside every pool */
+		p.saddr[fam == 4 ? 3 : 15] ^= 0x80; /* outside every pool */
 	p.sport = chance(70) ? ports[rnd(ARRAY_SIZE(ports))] : (u16)rnd(65536);
-	p.dport = chance(max_rules > 8 ? 20 : 80) ?
-		  ports[rnd(ARRAY_SIZE(ports))] : (u16)rnd(65536);
+	p.dport = chance(max_rules > 8 ? 20 : 80)
+			  ? ports[rnd(ARRAY_SIZE(ports))]
+			  : (u16)rnd(65536);
 	p.icmp_type = (u8)rnd(4);
 	p.icmp_code = (u8)rnd(3);
 	if (chance(3))
-		p.flags = 0;	/* no transport header */
+		p.flags = 0; /* no transport header */
 	return p;
 }
 
@@ -455,8 +456,8 @@ static bool same_eval(const struct o_eval *eng, const struct o_eval *ora,
 		return false;
 	if (eng->n_logs + eng_logs_dropped != ora->n_logs)
 		return false;
-	if (np != (ora->n_passes < SC_MAX_PASSES ? ora->n_passes :
-						   SC_MAX_PASSES))
+	if (np !=
+	    (ora->n_passes < SC_MAX_PASSES ? ora->n_passes : SC_MAX_PASSES))
 		return false;
 	for (i = 0; i < nl; i++)
 		if (!oracle_hit_eq(&eng->logs[i], &ora->logs[i]))
@@ -478,11 +479,11 @@ static void dump_ent(const char *side, const struct sc_ent *e)
 			      e->nets[i].addr[2], e->nets[i].addr[3],
 			      e->nets[i].addr[15]);
 	for (i = 0; i < e->n_not_nets; i++)
-		print_message("      %s not-net %u/%u %u.%u.%u.%u..%02x\n", side,
-			      e->not_nets[i].family, e->not_nets[i].prefix_len,
-			      e->not_nets[i].addr[0], e->not_nets[i].addr[1],
-			      e->not_nets[i].addr[2], e->not_nets[i].addr[3],
-			      e->not_nets[i].addr[15]);
+		print_message("      %s not-net %u/%u %u.%u.%u.%u..%02x\n",
+			      side, e->not_nets[i].family,
+			      e->not_nets[i].prefix_len, e->not_nets[i].addr[0],
+			      e->not_nets[i].addr[1], e->not_nets[i].addr[2],
+			      e->not_nets[i].addr[3], e->not_nets[i].addr[15]);
 	for (i = 0; i < e->n_sets; i++)
 		print_message("      %s set %u\n", side, e->sets[i]);
 	for (i = 0; i < e->n_not_sets; i++)
@@ -510,10 +511,10 @@ static void dump_policy_rule(const struct gen *g, u32 pid, u8 dir, u32 ri)
 	if (i == g->npol || ri >= g->pols[i]->n_rules[dir])
 		return;
 	r = &g->pols[i]->rules[dir][ri];
-	print_message("    rule: action %u ipv %u present %#x proto %u notproto %u icmp %u/%u not %u/%u\n",
-		      r->action, r->ip_version, r->present, r->proto,
-		      r->not_proto, r->icmp_type, r->icmp_code,
-		      r->not_icmp_type, r->not_icmp_code);
+	print_message(
+		"    rule: action %u ipv %u present %#x proto %u notproto %u icmp %u/%u not %u/%u\n",
+		r->action, r->ip_version, r->present, r->proto, r->not_proto,
+		r->icmp_type, r->icmp_code, r->not_icmp_type, r->not_icmp_code);
 	dump_ent("src", &r->src);
 	dump_ent("dst", &r->dst);
 }
@@ -564,32 +565,34 @@ static u32 check_packets(struct gen *g, u32 npkts, u64 seed, u32 round)
 		sc_pview_init(&v, &p, rt->aidx, rt->slot);
 		sc_prog_eval(prog, &v, &ev);
 		oracle_from_engine(prog, &ev, &a);
-		oracle_eval(&w, e->ep, list, &p, ep->no_match, false, true,
-			    &b);
+		oracle_eval(&w, e->ep, list, &p, ep->no_match, false, true, &b);
 		if (same_eval(&a, &b, ev.logs_dropped))
 			continue;
 		cur_gen = g;
 		cur_dir = list == STRATA_LIST_INGRESS ? SC_INGRESS : SC_EGRESS;
-		print_message("  packet src %u.%u.%u.%u..%02x dst %u.%u.%u.%u..%02x\n",
-			      p.saddr[0], p.saddr[1], p.saddr[2], p.saddr[3],
-			      p.saddr[15], p.daddr[0], p.daddr[1], p.daddr[2],
-			      p.daddr[3], p.daddr[15]);
+		print_message(
+			"  packet src %u.%u.%u.%u..%02x dst %u.%u.%u.%u..%02x\n",
+			p.saddr[0], p.saddr[1], p.saddr[2], p.saddr[3],
+			p.saddr[15], p.daddr[0], p.daddr[1], p.daddr[2],
+			p.daddr[3], p.daddr[15]);
 		for (u32 si = 0; si < g->nsets; si++) {
 			const struct gset *gs = &g->sets[si];
 
 			for (u32 mi = 0; mi < gs->n; mi++)
-				print_message("  set %u (fam %u kind %u): %u.%u.%u.%u..%02x/%u p%u/%u\n",
-					      gs->set->id, gs->set->family,
-					      gs->set->kind, gs->m[mi].addr[0],
-					      gs->m[mi].addr[1], gs->m[mi].addr[2],
-					      gs->m[mi].addr[3], gs->m[mi].addr[15],
-					      gs->m[mi].prefix_len, gs->m[mi].proto,
-					      gs->m[mi].port);
+				print_message(
+					"  set %u (fam %u kind %u): %u.%u.%u.%u..%02x/%u p%u/%u\n",
+					gs->set->id, gs->set->family,
+					gs->set->kind, gs->m[mi].addr[0],
+					gs->m[mi].addr[1], gs->m[mi].addr[2],
+					gs->m[mi].addr[3], gs->m[mi].addr[15],
+					gs->m[mi].prefix_len, gs->m[mi].proto,
+					gs->m[mi].port);
 		}
-		print_message("mismatch: seed %llu round %u packet %u endpoint %u list %u family %u proto %u sport %u dport %u icmp %u/%u\n",
-			      (unsigned long long)seed, round, i, ep->id, list,
-			      p.family, p.proto, p.sport, p.dport, p.icmp_type,
-			      p.icmp_code);
+		print_message(
+			"mismatch: seed %llu round %u packet %u endpoint %u list %u family %u proto %u sport %u dport %u icmp %u/%u\n",
+			(unsigned long long)seed, round, i, ep->id, list,
+			p.family, p.proto, p.sport, p.dport, p.icmp_type,
+			p.icmp_code);
 		dump("engine", &a);
 		dump("oracle", &b);
 		if (++bad > 3)
@@ -612,7 +615,8 @@ static void mutate(struct gen *g)
 			/* remove a member */
 			j = rnd(gs->n);
 			t_ok(sc_tx_members(tx, gs->set->id, NULL, false,
-					   &gs->m[j], 1, false, &err), &err);
+					   &gs->m[j], 1, false, &err),
+			     &err);
 			gs->m[j] = gs->m[--gs->n];
 		}
 		if (chance(60) && gs->n < MAXMEM) {
@@ -623,7 +627,8 @@ static void mutate(struct gen *g)
 					break;
 			if (k == gs->n) {
 				t_ok(sc_tx_members(tx, gs->set->id, NULL, true,
-						   &m, 1, false, &err), &err);
+						   &m, 1, false, &err),
+				     &err);
 				gs->m[gs->n++] = m;
 			}
 		}
@@ -672,8 +677,9 @@ static void differential(void **state)
 	u32 i, bad = 0;
 
 	init_pools();
-	print_message("differential: %u states x %u packets x 2 rounds, base seed %llu\n",
-		      nstates, npkts, (unsigned long long)base);
+	print_message(
+		"differential: %u states x %u packets x 2 rounds, base seed %llu\n",
+		nstates, npkts, (unsigned long long)base);
 	for (i = 0; i < nstates && !bad; i++) {
 		u64 seed = base + i;
 		struct gen g = { 0 };
@@ -692,8 +698,9 @@ static void differential(void **state)
 		}
 		gen_free(&g);
 		if (bad)
-			print_message("replay with STRATA_SEED=%llu STRATA_DIFF_STATES=1\n",
-				      (unsigned long long)seed);
+			print_message(
+				"replay with STRATA_SEED=%llu STRATA_DIFF_STATES=1\n",
+				(unsigned long long)seed);
 	}
 	assert_int_equal(bad, 0);
 }
@@ -713,8 +720,9 @@ static void differential_large(void **state)
 		base = strtoull(getenv("STRATA_SEED"), NULL, 0);
 	max_rules = 400;
 	init_pools();
-	print_message("differential (large): %u states x 1000 packets, base seed %llu\n",
-		      nstates, (unsigned long long)base);
+	print_message(
+		"differential (large): %u states x 1000 packets, base seed %llu\n",
+		nstates, (unsigned long long)base);
 	for (i = 0; i < nstates && !bad; i++) {
 		u64 seed = base + i;
 		struct gen g = { 0 };
@@ -729,8 +737,9 @@ static void differential_large(void **state)
 		bad += check_packets(&g, 1000, seed, 1);
 		gen_free(&g);
 		if (bad)
-			print_message("replay with STRATA_SEED=%llu STRATA_DIFF_LARGE=1\n",
-				      (unsigned long long)seed);
+			print_message(
+				"replay with STRATA_SEED=%llu STRATA_DIFF_LARGE=1\n",
+				(unsigned long long)seed);
 	}
 	max_rules = 8;
 	assert_int_equal(bad, 0);

@@ -34,24 +34,33 @@ static void objs_init(struct objs *o, struct sc_state *s)
 	for (i = 0; i < 2; i++) {
 		o->tiers[i] = sc_tier_new(NULL);
 		o->tiers[i]->id = 1 + i;
-		o->tiers[i]->default_action = i ? STRATA_ACT_DENY :
-						  STRATA_ACT_PASS;
+		o->tiers[i]->default_action = i ? STRATA_ACT_DENY
+						: STRATA_ACT_PASS;
 		snprintf(o->tiers[i]->name, STRATA_NAME_LEN, "tier%u", i);
 	}
 	o->pols[0] = sc_policy_new(NULL);
 	o->pols[0]->id = 10;
 	snprintf(o->pols[0]->name, STRATA_NAME_LEN, "web");
-	t_ok(sc_policy_add_rules(o->pols[0], SC_INGRESS, ARR(struct sc_rule,
-		{ .action = STRATA_ACT_ALLOW, .present = STRATA_IMG_RULE_F_PROTO,
-		  .proto = 6, .src = { .n_sets = 1, .sets = ARR(u32, 100) },
-		  .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 80, 80 }) } }), 1,
-		&err), &err);
+	t_ok(sc_policy_add_rules(
+		     o->pols[0], SC_INGRESS,
+		     ARR(struct sc_rule,
+			 { .action = STRATA_ACT_ALLOW,
+			   .present = STRATA_IMG_RULE_F_PROTO,
+			   .proto = 6,
+			   .src = { .n_sets = 1, .sets = ARR(u32, 100) },
+			   .dst = { .n_ports = 1,
+				    .ports = ARR(struct strata_port_range,
+						 { 80, 80 }) } }),
+		     1, &err),
+	     &err);
 	o->pols[1] = sc_policy_new(NULL);
 	o->pols[1]->id = 11;
 	snprintf(o->pols[1]->name, STRATA_NAME_LEN, "profile");
-	t_ok(sc_policy_add_rules(o->pols[1], SC_EGRESS, ARR(struct sc_rule,
-		{ .action = STRATA_ACT_ALLOW }), 1, &err), &err);
+	t_ok(sc_policy_add_rules(o->pols[1], SC_EGRESS,
+				 ARR(struct sc_rule,
+				     { .action = STRATA_ACT_ALLOW }),
+				 1, &err),
+	     &err);
 	o->sets[0] = sc_ipset_new(NULL);
 	o->sets[0]->id = 100;
 	o->sets[0]->family = 4;
@@ -112,8 +121,8 @@ static int load(struct sc_state *s, const struct img *im, struct sc_err *err)
 static void loads_and_decides(void **state)
 {
 	struct sc_state *s = t_state();
-	struct sc_pkt p = t_pkt4((u8[]){ 172, 20, 1, 1 },
-				 (u8[]){ 10, 0, 0, 1 }, 6, 1000, 80);
+	struct sc_pkt p = t_pkt4((u8[]){ 172, 20, 1, 1 }, (u8[]){ 10, 0, 0, 1 },
+				 6, 1000, 80);
 	struct strata_ioc_stats st;
 	struct sc_verdict v;
 	struct sc_err err;
@@ -138,7 +147,7 @@ static void loads_and_decides(void **state)
 					  o.eps[0], NULL, 0));
 	t_decide(s, &p, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "cali-a", &v);
 	assert_int_equal(v.code, SC_V_ACCEPT);
-	p.saddr[0] = 9;		/* not in the set: tier 2's deny */
+	p.saddr[0] = 9; /* not in the set: tier 2's deny */
 	t_decide(s, &p, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "cali-a", &v);
 	assert_int_equal(v.code, SC_V_DROP);
 	/* loading again replaces everything, as one commit */
@@ -182,8 +191,8 @@ static void replace_then_flush(void **state)
 		};
 		struct strata_err serr;
 
-		assert_int_equal(strata_image_build(&in, &im.buf, &im.len,
-						    &serr), 0);
+		assert_int_equal(
+			strata_image_build(&in, &im.buf, &im.len, &serr), 0);
 	}
 	if (load(s, &im, &err))
 		fail_msg("load: %s", err.detail);
@@ -205,8 +214,8 @@ static struct strata_img_header *hdr(struct img *im)
 
 static struct strata_img_section *sec(struct img *im, u32 type)
 {
-	struct strata_img_section *t = (void *)((u8 *)im->buf +
-						sizeof(struct strata_img_header));
+	struct strata_img_section *t =
+		(void *)((u8 *)im->buf + sizeof(struct strata_img_header));
 	u32 i;
 
 	for (i = 0; i < hdr(im)->n_sections; i++)
@@ -237,7 +246,7 @@ static void d_truncate(struct img *im)
 
 static void d_short(struct img *im)
 {
-	im->len -= 8;	/* header still claims the full length */
+	im->len -= 8; /* header still claims the full length */
 }
 
 static void d_magic(struct img *im)
@@ -311,7 +320,7 @@ static void d_range_empty_off(struct img *im)
 {
 	struct strata_img_policy *p = rec(im, STRATA_SEC_POLICIES, 0);
 
-	p->egress.off = 1;	/* count is 0 */
+	p->egress.off = 1; /* count is 0 */
 }
 
 static void d_range_share(struct img *im)
@@ -319,7 +328,7 @@ static void d_range_share(struct img *im)
 	struct strata_img_policy *p0 = rec(im, STRATA_SEC_POLICIES, 0);
 	struct strata_img_policy *p1 = rec(im, STRATA_SEC_POLICIES, 1);
 
-	p1->egress = p0->ingress;	/* two lists, one set of records */
+	p1->egress = p0->ingress; /* two lists, one set of records */
 }
 
 static void d_range_cycle(struct img *im)
@@ -363,7 +372,7 @@ static void d_bad_member(struct img *im)
 {
 	struct strata_member *m = rec(im, STRATA_SEC_MEMBERS, 0);
 
-	m->prefix_len = 8;	/* 172.16/12 with host bits now */
+	m->prefix_len = 8; /* 172.16/12 with host bits now */
 }
 
 static void d_pad(struct img *im)
@@ -377,7 +386,7 @@ static void d_settings(struct img *im)
 {
 	struct strata_img_settings *s = rec(im, STRATA_SEC_SETTINGS, 0);
 
-	s->mark_accept = 1;	/* outside the mask */
+	s->mark_accept = 1; /* outside the mask */
 }
 
 static const struct damage damages[] = {
@@ -447,9 +456,8 @@ static void damaged(void **state)
 		if (ret != damages[i].code || !err.msg ||
 		    strcmp(err.msg, damages[i].msg))
 			fail_msg("%s: got %d \"%s\", want %d \"%s\"",
-				 damages[i].name, ret,
-				 err.msg ? err.msg : "", damages[i].code,
-				 damages[i].msg);
+				 damages[i].name, ret, err.msg ? err.msg : "",
+				 damages[i].code, damages[i].msg);
 		sc_state_stats(s, &after);
 		assert_memory_equal(&before, &after, sizeof(before));
 		free(im.buf);
@@ -463,8 +471,12 @@ static void damaged(void **state)
 static void over_caps(void **state)
 {
 	static const struct sc_limits caps = {
-		.tiers = 1, .policies = 10, .rules = 10, .ipsets = 10,
-		.members = 10, .endpoints = 10,
+		.tiers = 1,
+		.policies = 10,
+		.rules = 10,
+		.ipsets = 10,
+		.members = 10,
+		.endpoints = 10,
 	};
 	struct sc_state *s = sc_state_new(NULL, &caps);
 	struct sc_err err;

@@ -42,46 +42,75 @@ static struct sc_state *world(void)
 	t_tier(tx, 2, STRATA_ACT_PASS);
 	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_DENY }), 1,
 		 ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = TCP }), 1);
-	t_policy(tx, 20, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = TCP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 80, 80 }) } }), 1,
-		 ARR(struct sc_rule, { .action = STRATA_ACT_DENY,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = UDP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 9, 9 }) } },
-		     { .action = STRATA_ACT_ALLOW }), 2);
-	t_policy(tx, 30, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = UDP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 5000, 5000 }) } },
-		     { .action = STRATA_ACT_DENY,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = UDP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 5001, 5001 }) } }), 2,
-		 NULL, 0);
-	t_policy(tx, 40, ARR(struct sc_rule, { .action = STRATA_ACT_DENY,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = TCP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 8081, 8081 }) } },
+				       .present = STRATA_IMG_RULE_F_PROTO,
+				       .proto = TCP }),
+		 1);
+	t_policy(tx, 20,
+		 ARR(struct sc_rule,
 		     { .action = STRATA_ACT_ALLOW,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = TCP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 8082, 8082 }) } }), 2,
-		 NULL, 0);
-	t_policy(tx, 50, ARR(struct sc_rule, { .action = STRATA_ACT_DENY,
-		     .present = STRATA_IMG_RULE_F_PROTO, .proto = TCP,
-		     .dst = { .n_ports = 1, .ports = ARR(struct strata_port_range,
-						      { 9999, 9999 }) } }), 1,
-		 NULL, 0);
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = TCP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 80, 80 }) } }),
+		 1,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_DENY,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = UDP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 9, 9 }) } },
+		     { .action = STRATA_ACT_ALLOW }),
+		 2);
+	t_policy(tx, 30,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_ALLOW,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = UDP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 5000, 5000 }) } },
+		     { .action = STRATA_ACT_DENY,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = UDP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 5001, 5001 }) } }),
+		 2, NULL, 0);
+	t_policy(tx, 40,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_DENY,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = TCP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 8081, 8081 }) } },
+		     { .action = STRATA_ACT_ALLOW,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = TCP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 8082, 8082 }) } }),
+		 2, NULL, 0);
+	t_policy(tx, 50,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_DENY,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = TCP,
+		       .dst = { .n_ports = 1,
+				.ports = ARR(struct strata_port_range,
+					     { 9999, 9999 }) } }),
+		 1, NULL, 0);
 	ep = t_ep(1, STRATA_EP_WORKLOAD, "cali-a");
-	t_ep_addrs(ep, ARR(struct strata_prefix, P4(10, 0, 0, 1, 32),
-			   P6(128, 0xfd, [15] = 1)), 2);
+	t_ep_addrs(ep,
+		   ARR(struct strata_prefix, P4(10, 0, 0, 1, 32),
+		       P6(128, 0xfd, [15] = 1)),
+		   2);
 	ep.e->n_spoof = 1;
-	ep.e->spoof = sc_arena_dup(&ep.e->arena, ARR(struct strata_prefix,
-					   P4(10, 9, 0, 0, 16)),
-				   sizeof(struct strata_prefix));
+	ep.e->spoof = sc_arena_dup(
+		&ep.e->arena, ARR(struct strata_prefix, P4(10, 9, 0, 0, 16)),
+		sizeof(struct strata_prefix));
 	ep.e->mark = 0x100000;
 	t_ep_tier(ep, STRATA_LIST_INGRESS, 1, ARR(u32, 10), 1);
 	t_ep_tier(ep, STRATA_LIST_EGRESS, 1, ARR(u32, 10), 1);
@@ -110,13 +139,16 @@ static void fail_closed(void **state)
 			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_NOT_COMMITTED);
 	assert_int_equal(d(s, &h, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "tap9",
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &h, SC_HOOK_OUTPUT, SC_CT_NEW, NULL, "cali-a",
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &h, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL, &v),
 			 SC_V_CONTINUE);
 	assert_int_equal(d(s, &h, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "eth1",
-			   &v), SC_V_CONTINUE);
+			   &v),
+			 SC_V_CONTINUE);
 	sc_state_free(s);
 
 	s = world();
@@ -125,7 +157,8 @@ static void fail_closed(void **state)
 			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_UNKNOWN_IFACE);
 	assert_int_equal(d(s, &h, SC_HOOK_FORWARD, SC_CT_ESTABLISHED, "eth0",
-			   "cali-x", &v), SC_V_DROP);
+			   "cali-x", &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &h, SC_HOOK_INPUT, SC_CT_NEW, "tapx", NULL, &v),
 			 SC_V_DROP);
 	sc_state_free(s);
@@ -152,26 +185,30 @@ static void from_workload(void **state)
 	assert_int_equal(v.mark_mask, 0xffff0000);
 	assert_int_equal(d(s, &u, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_DROP);
-	assert_int_equal(v.mark, 0x100000);	/* no accept bit */
+	assert_int_equal(v.mark, 0x100000); /* no accept bit */
 	/* established: accepted without evaluation, still marked */
 	assert_int_equal(d(s, &u, SC_HOOK_PRE, SC_CT_ESTABLISHED, "cali-a",
-			   NULL, &v), SC_V_ACCEPT);
+			   NULL, &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(v.n_steps, 0);
 	assert_int_equal(v.mark, 0x110000);
 	/* conntrack-invalid is dropped */
 	assert_int_equal(d(s, &p, SC_HOOK_PRE, SC_CT_INVALID, "cali-a", NULL,
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_CT_INVALID);
 	/* anti-spoofing, v4 and v6, and the allowed spoof prefix */
 	assert_int_equal(d(s, &sp, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_SPOOF);
 	assert_int_equal(d(s, &sp, SC_HOOK_PRE, SC_CT_ESTABLISHED, "cali-a",
-			   NULL, &v), SC_V_DROP);
-	assert_int_equal(d(s, &sp6, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_DROP);
+			   NULL, &v),
+			 SC_V_DROP);
+	assert_int_equal(d(s, &sp6, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &ok_sp, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(d(s, &p6, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_ACCEPT);
 	/* neighbour discovery passes though policy would deny icmpv6 */
@@ -180,26 +217,30 @@ static void from_workload(void **state)
 			 SC_V_ACCEPT);
 	assert_int_equal(v.reason, SC_R_ND);
 	assert_int_equal(d(s, &ns, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_ACCEPT);
-	ns.icmp_type = 128;	/* echo is not plumbing */
+			   &v),
+			 SC_V_ACCEPT);
+	ns.icmp_type = 128; /* echo is not plumbing */
 	assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_DROP);
 	/* tunnels from workloads */
 	assert_int_equal(d(s, &ipip, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_TUNNEL);
 	assert_int_equal(d(s, &vx, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_TUNNEL);
 	/* workload to host: Felix's default drop */
-	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_DROP);
+	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL, &v),
+			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_WL_TO_HOST);
 	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_ESTABLISHED, "cali-a",
-			   NULL, &v), SC_V_CONTINUE);
+			   NULL, &v),
+			 SC_V_CONTINUE);
 	/* host to its own workloads: always */
 	assert_int_equal(d(s, &sp6, SC_HOOK_OUTPUT, SC_CT_NEW, NULL, "cali-a",
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(v.reason, SC_R_HOST_TO_WL);
 	sc_state_free(s);
 }
@@ -220,20 +261,22 @@ static void settings_stages(void **state)
 	set.ct_invalid_drop = 0;
 	assert_int_equal(sc_tx_set_settings(tx, &set, &err), 0);
 	t_commit(s, tx);
-	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_ACCEPT);
+	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL, &v),
+			 SC_V_ACCEPT);
 	/* allowed tunnels still go through egress policy (tcp only) */
 	assert_int_equal(d(s, &ipip, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(v.reason, SC_R_POLICY);
 	assert_int_equal(d(s, &p, SC_HOOK_PRE, SC_CT_INVALID, "cali-a", NULL,
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	tx = t_begin(s);
 	set.wl_to_host = STRATA_WL_TO_HOST_RETURN;
 	assert_int_equal(sc_tx_set_settings(tx, &set, &err), 0);
 	t_commit(s, tx);
-	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_CONTINUE);
+	assert_int_equal(d(s, &p, SC_HOOK_INPUT, SC_CT_NEW, "cali-a", NULL, &v),
+			 SC_V_CONTINUE);
 	sc_state_free(s);
 }
 
@@ -252,41 +295,48 @@ static void host_endpoints(void **state)
 	struct sc_verdict v;
 
 	/* ingress to the host: policy, with failsafe ports always open */
-	assert_int_equal(d(s, &web, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_ACCEPT);
+	assert_int_equal(d(s, &web, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL, &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(d(s, &web6, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(d(s, &other, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_DROP);
-	assert_int_equal(d(s, &ssh, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_DROP);
+	assert_int_equal(d(s, &ssh, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL, &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(v.reason, SC_R_FAILSAFE);
 	assert_int_equal(d(s, &other, SC_HOOK_INPUT, SC_CT_ESTABLISHED, "eth0",
-			   NULL, &v), SC_V_CONTINUE);
+			   NULL, &v),
+			 SC_V_CONTINUE);
 	/* loopback is never a host endpoint */
-	assert_int_equal(d(s, &other, SC_HOOK_INPUT, SC_CT_NEW, "lo", NULL,
-			   &v), SC_V_CONTINUE);
+	assert_int_equal(d(s, &other, SC_HOOK_INPUT, SC_CT_NEW, "lo", NULL, &v),
+			 SC_V_CONTINUE);
 	/* egress from the host, marked for routing */
 	assert_int_equal(d(s, &dns, SC_HOOK_OUTPUT, SC_CT_NEW, NULL, "eth0",
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(v.reason, SC_R_FAILSAFE);
 	assert_int_equal(d(s, &disc, SC_HOOK_OUTPUT, SC_CT_NEW, NULL, "eth0",
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &web, SC_HOOK_OUTPUT, SC_CT_NEW, NULL, "eth0",
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(v.mark, 0x210000);
 	/* a failsafe entry limited to a network */
 	tx = t_begin(s);
 	set.n_failsafe_in = 1;
-	set.failsafe_in[0] = (struct strata_failsafe){ .proto = TCP,
-		.port = 22, .net = P4(203, 0, 113, 0, 24) };
+	set.failsafe_in[0] = (struct strata_failsafe){
+		.proto = TCP, .port = 22, .net = P4(203, 0, 113, 0, 24)
+	};
 	assert_int_equal(sc_tx_set_settings(tx, &set, &err), 0);
 	t_commit(s, tx);
-	assert_int_equal(d(s, &ssh, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_DROP);
+	assert_int_equal(d(s, &ssh, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL, &v),
+			 SC_V_DROP);
 	memcpy(ssh.saddr, MGMT4, 4);
-	assert_int_equal(d(s, &ssh, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_ACCEPT);
+	assert_int_equal(d(s, &ssh, SC_HOOK_INPUT, SC_CT_NEW, "eth0", NULL, &v),
+			 SC_V_ACCEPT);
 	sc_state_free(s);
 }
 
@@ -300,39 +350,51 @@ static void untracked_prednat_forward(void **state)
 	struct sc_pkt t2 = t_pkt4(PEER4, WL4, TCP, 1000, 8082);
 	struct sc_pkt t3 = t_pkt4(PEER4, MGMT4, TCP, 1000, 9999);
 	struct sc_pkt t4 = t_pkt4(PEER4, MGMT4, TCP, 1000, 7);
-	struct sc_ctx c = { .hook = SC_HOOK_INPUT, .ct = SC_CT_UNTRACKED,
-			    .iif = "eth0", .mark = 0x10000 };
+	struct sc_ctx c = { .hook = SC_HOOK_INPUT,
+			    .ct = SC_CT_UNTRACKED,
+			    .iif = "eth0",
+			    .mark = 0x10000 };
 	struct sc_verdict v;
 
 	/* untracked: allow means do not track (and mark it accepted) */
 	assert_int_equal(d(s, &u0, SC_HOOK_RAW_PRE, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_NOTRACK);
+			   &v),
+			 SC_V_NOTRACK);
 	assert_int_equal(v.mark & 0x10000, 0x10000);
 	assert_int_equal(d(s, &u1, SC_HOOK_RAW_PRE, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	/* no rule: the tier ends in pass, no opinion, normal policy later */
 	assert_int_equal(d(s, &u2, SC_HOOK_RAW_PRE, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_CONTINUE);
+			   &v),
+			 SC_V_CONTINUE);
 	/* workload interfaces are not host endpoints */
 	assert_int_equal(d(s, &u0, SC_HOOK_RAW_PRE, SC_CT_NEW, "cali-a", NULL,
-			   &v), SC_V_CONTINUE);
+			   &v),
+			 SC_V_CONTINUE);
 	/* what untracked policy allowed skips normal policy */
 	assert_int_equal(sc_decide(sc_state_runtime(s), &u0, &c, &v),
 			 SC_V_CONTINUE);
 	/* pre-DNAT */
 	assert_int_equal(d(s, &t1, SC_HOOK_PREDNAT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &t2, SC_HOOK_PREDNAT, SC_CT_NEW, "eth0", NULL,
-			   &v), SC_V_ACCEPT);
+			   &v),
+			 SC_V_ACCEPT);
 	assert_int_equal(d(s, &t2, SC_HOOK_PREDNAT, SC_CT_ESTABLISHED, "eth0",
-			   NULL, &v), SC_V_CONTINUE);
+			   NULL, &v),
+			 SC_V_CONTINUE);
 	/* forward: host endpoint forward policy, then the workload's */
 	assert_int_equal(d(s, &t3, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "eth1",
-			   &v), SC_V_DROP);
+			   &v),
+			 SC_V_DROP);
 	assert_int_equal(d(s, &t4, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "eth1",
-			   &v), SC_V_CONTINUE);	/* default allow */
-	assert_int_equal(d(s, &t4, SC_HOOK_FORWARD, SC_CT_NEW, "eth0",
-			   "cali-a", &v), SC_V_DROP);	/* workload denies */
+			   &v),
+			 SC_V_CONTINUE); /* default allow */
+	assert_int_equal(d(s, &t4, SC_HOOK_FORWARD, SC_CT_NEW, "eth0", "cali-a",
+			   &v),
+			 SC_V_DROP); /* workload denies */
 	assert_int_equal(v.n_steps, 2);
 	sc_state_free(s);
 }

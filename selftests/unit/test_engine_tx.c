@@ -44,8 +44,9 @@ static void identity(void **state)
 	/* the transaction is doomed now */
 	assert_true(sc_tx_doomed(tx));
 	assert_int_equal(commit_err(s, tx, &err), -EINVAL);
-	assert_string_equal(err.msg,
-			    "transaction aborted: an earlier request in it failed");
+	assert_string_equal(
+		err.msg,
+		"transaction aborted: an earlier request in it failed");
 	assert_int_equal(sc_state_generation(s), 0);
 	assert_null(sc_state_find_tier(s, 1, NULL));
 
@@ -63,8 +64,7 @@ static void identity(void **state)
 	t_abort(s, tx);
 	/* renaming a and reusing its name in one transaction is fine */
 	tx = t_begin(s);
-	assert_int_equal(sc_tx_put_tier(tx, tier(1, "renamed"), true, &err),
-			 0);
+	assert_int_equal(sc_tx_put_tier(tx, tier(1, "renamed"), true, &err), 0);
 	assert_int_equal(sc_tx_put_tier(tx, tier(3, "a"), false, &err), 0);
 	/* unknown ids and names */
 	assert_int_equal(sc_tx_del(tx, SC_OBJ_TIER, 99, NULL, &err), -ENOENT);
@@ -99,8 +99,11 @@ static void references(void **state)
 	t_ep_tier(ep, STRATA_LIST_INGRESS, 1, ARR(u32, 10), 1);
 	t_ep_put(tx, ep);
 	t_tier(tx, 1, STRATA_ACT_DENY);
-	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		.src = { .n_sets = 1, .sets = ARR(u32, 100) } }), 1, NULL, 0);
+	t_policy(tx, 10,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_ALLOW,
+		       .src = { .n_sets = 1, .sets = ARR(u32, 100) } }),
+		 1, NULL, 0);
 	/* ... but not one that never appears */
 	assert_int_equal(commit_err(s, tx, &err), -ENOENT);
 	assert_string_equal(err.msg, "refers to an IP set that does not exist");
@@ -116,8 +119,11 @@ static void references(void **state)
 	t_tier(tx, 1, STRATA_ACT_DENY);
 	t_set(tx, 100, 4, STRATA_IPSET_ADDR, NULL, 0);
 	t_set(tx, 101, 4, STRATA_IPSET_ADDR_PORT, NULL, 0);
-	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		.src = { .n_sets = 1, .sets = ARR(u32, 100) } }), 1, NULL, 0);
+	t_policy(tx, 10,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_ALLOW,
+		       .src = { .n_sets = 1, .sets = ARR(u32, 100) } }),
+		 1, NULL, 0);
 	t_commit(s, tx);
 
 	/* deleting what is referred to: EBUSY at commit */
@@ -130,18 +136,24 @@ static void references(void **state)
 	assert_int_equal(sc_tx_del(tx, SC_OBJ_TIER, 1, NULL, &err), 0);
 	assert_int_equal(commit_err(s, tx, &err), -EBUSY);
 	tx = t_begin(s);
-	assert_int_equal(sc_tx_del(tx, SC_OBJ_POLICY, 0, "policy-10", &err),
-			 0);
+	assert_int_equal(sc_tx_del(tx, SC_OBJ_POLICY, 0, "policy-10", &err), 0);
 	assert_int_equal(commit_err(s, tx, &err), -EBUSY);
 	/* a named-port match must use an address+port set, and vice versa */
 	tx = t_begin(s);
-	t_policy(tx, 11, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		.present = STRATA_IMG_RULE_F_PROTO, .proto = 6,
-		.dst = { .n_psets = 1, .psets = ARR(u32, 100) } }), 1, NULL, 0);
+	t_policy(tx, 11,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_ALLOW,
+		       .present = STRATA_IMG_RULE_F_PROTO,
+		       .proto = 6,
+		       .dst = { .n_psets = 1, .psets = ARR(u32, 100) } }),
+		 1, NULL, 0);
 	assert_int_equal(commit_err(s, tx, &err), -EINVAL);
 	tx = t_begin(s);
-	t_policy(tx, 11, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW,
-		.src = { .n_sets = 1, .sets = ARR(u32, 101) } }), 1, NULL, 0);
+	t_policy(tx, 11,
+		 ARR(struct sc_rule,
+		     { .action = STRATA_ACT_ALLOW,
+		       .src = { .n_sets = 1, .sets = ARR(u32, 101) } }),
+		 1, NULL, 0);
 	assert_int_equal(commit_err(s, tx, &err), -EINVAL);
 	/* dropping the referrer and the target together is fine */
 	tx = t_begin(s);
@@ -166,10 +178,11 @@ static void interfaces_and_marks(void **state)
 	t_ep_put(tx, t_ep(1, STRATA_EP_WORKLOAD, "cali1"));
 	t_ep_put(tx, t_ep(2, STRATA_EP_WORKLOAD, "cali1"));
 	assert_int_equal(commit_err(s, tx, &err), -EEXIST);
-	assert_string_equal(err.msg, "another endpoint has this interface name");
+	assert_string_equal(err.msg,
+			    "another endpoint has this interface name");
 	tx = t_begin(s);
 	ep = t_ep(1, STRATA_EP_WORKLOAD, "cali1");
-	ep.e->mark = 0x100;	/* outside 0xffff0000 */
+	ep.e->mark = 0x100; /* outside 0xffff0000 */
 	t_ep_put(tx, ep);
 	assert_int_equal(commit_err(s, tx, &err), -EINVAL);
 	tx = t_begin(s);
@@ -203,7 +216,7 @@ static void interfaces_and_marks(void **state)
 	t_abort(s, tx);
 	tx = t_begin(s);
 	set = *sc_state_settings(s);
-	set.limits.tiers = 1001;	/* above the cap t_state() gives */
+	set.limits.tiers = 1001; /* above the cap t_state() gives */
 	assert_int_equal(sc_tx_set_settings(tx, &set, &err), -ERANGE);
 	t_abort(s, tx);
 	sc_state_free(s);
@@ -232,9 +245,10 @@ static void limits(void **state)
 	tx = t_begin(s);
 	assert_int_equal(sc_tx_set_settings(tx, &set, &err), 0);
 	t_tier(tx, 1, STRATA_ACT_DENY);
-	t_set(tx, 100, 4, STRATA_IPSET_ADDR, ARR(struct strata_member,
-		M4(10, 0, 0, 1, 32), M4(10, 0, 0, 2, 32), M4(10, 0, 0, 3, 32)),
-		3);
+	t_set(tx, 100, 4, STRATA_IPSET_ADDR,
+	      ARR(struct strata_member, M4(10, 0, 0, 1, 32),
+		  M4(10, 0, 0, 2, 32), M4(10, 0, 0, 3, 32)),
+	      3);
 	t_commit(s, tx);
 	/* replacing a tier does not count against the limit */
 	tx = t_begin(s);
@@ -246,26 +260,27 @@ static void limits(void **state)
 	/* members: the fourth is over the limit; removing one makes room */
 	tx = t_begin(s);
 	m.addr[3] = 4;
-	assert_int_equal(sc_tx_members(tx, 100, NULL, true, &m, 1, false,
-				       &err), -ENOSPC);
+	assert_int_equal(sc_tx_members(tx, 100, NULL, true, &m, 1, false, &err),
+			 -ENOSPC);
 	t_abort(s, tx);
 	tx = t_begin(s);
 	m.addr[3] = 1;
-	assert_int_equal(sc_tx_members(tx, 0, "set-100", false, &m, 1, false,
-				       &err), 0);
+	assert_int_equal(
+		sc_tx_members(tx, 0, "set-100", false, &m, 1, false, &err), 0);
 	m.addr[3] = 4;
-	assert_int_equal(sc_tx_members(tx, 0, "set-100", true, &m, 1, false,
-				       &err), 0);
+	assert_int_equal(
+		sc_tx_members(tx, 0, "set-100", true, &m, 1, false, &err), 0);
 	t_commit(s, tx);
 	sc_state_stats(s, &st);
 	assert_int_equal(st.members, 3);
 	assert_int_equal(st.tiers, 1);
 	/* rules */
 	tx = t_begin(s);
-	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW },
-			     { .action = STRATA_ACT_ALLOW },
-			     { .action = STRATA_ACT_ALLOW }), 3,
-		 ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW }), 1);
+	t_policy(tx, 10,
+		 ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW },
+		     { .action = STRATA_ACT_ALLOW },
+		     { .action = STRATA_ACT_ALLOW }),
+		 3, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW }), 1);
 	t_commit(s, tx);
 	tx = t_begin(s);
 	{
@@ -273,10 +288,11 @@ static void limits(void **state)
 
 		p->id = 11;
 		snprintf(p->name, sizeof(p->name), "x");
-		sc_policy_add_rules(p, SC_INGRESS, ARR(struct sc_rule,
-			{ .action = STRATA_ACT_ALLOW }), 1, &err);
-		assert_int_equal(sc_tx_put_policy(tx, p, false, &err),
-				 -ENOSPC);
+		sc_policy_add_rules(p, SC_INGRESS,
+				    ARR(struct sc_rule,
+					{ .action = STRATA_ACT_ALLOW }),
+				    1, &err);
+		assert_int_equal(sc_tx_put_policy(tx, p, false, &err), -ENOSPC);
 		assert_string_equal(err.msg, "rule limit reached");
 	}
 	t_abort(s, tx);
@@ -287,7 +303,8 @@ static void members(void **state)
 {
 	struct sc_state *s = t_state();
 	struct strata_member m[4] = { M4(10, 0, 0, 1, 32), M4(10, 0, 0, 2, 32),
-				      M4(10, 1, 0, 0, 16), M4(10, 0, 0, 1, 31) };
+				      M4(10, 1, 0, 0, 16),
+				      M4(10, 0, 0, 1, 31) };
 	struct strata_member out[8];
 	u64 cursor = 0;
 	struct sc_tx *tx;
@@ -298,43 +315,50 @@ static void members(void **state)
 	t_set(tx, 1, 4, STRATA_IPSET_NET, m, 3);
 	/* a prefix with host bits set is refused */
 	assert_int_equal(sc_tx_members(tx, 1, NULL, true, &m[3], 1, false,
-				       &err), -EINVAL);
+				       &err),
+			 -EINVAL);
 	assert_string_equal(err.msg, "prefix has bits set beyond its length");
 	t_abort(s, tx);
 
 	tx = t_begin(s);
 	t_set(tx, 1, 4, STRATA_IPSET_NET, m, 3);
 	assert_int_equal(sc_tx_members(tx, 1, NULL, true, &m[0], 1, false,
-				       &err), -EEXIST);
+				       &err),
+			 -EEXIST);
 	t_abort(s, tx);
 	tx = t_begin(s);
 	t_set(tx, 1, 4, STRATA_IPSET_NET, m, 3);
 	/* with exist_ok, re-adding is a no-op */
-	assert_int_equal(sc_tx_members(tx, 1, NULL, true, &m[0], 1, true,
-				       &err), 0);
+	assert_int_equal(sc_tx_members(tx, 1, NULL, true, &m[0], 1, true, &err),
+			 0);
 	t_commit(s, tx);
 	n = sc_state_members(s, sc_state_find_ipset(s, 1, NULL), &cursor, out,
 			     8);
 	assert_int_equal(n, 3);
-	assert_int_equal(sc_state_ipset_count(s, sc_state_find_ipset(s, 1,
-								     NULL)), 3);
+	assert_int_equal(
+		sc_state_ipset_count(s, sc_state_find_ipset(s, 1, NULL)), 3);
 	/* resumable in small steps */
 	cursor = 0;
 	assert_int_equal(sc_state_members(s, sc_state_find_ipset(s, 1, NULL),
-					  &cursor, out, 2), 2);
+					  &cursor, out, 2),
+			 2);
 	assert_int_equal(sc_state_members(s, sc_state_find_ipset(s, 1, NULL),
-					  &cursor, out, 2), 1);
+					  &cursor, out, 2),
+			 1);
 	assert_int_equal(sc_state_members(s, sc_state_find_ipset(s, 1, NULL),
-					  &cursor, out, 2), 0);
+					  &cursor, out, 2),
+			 0);
 	/* removing an absent member */
 	tx = t_begin(s);
 	assert_int_equal(sc_tx_members(tx, 1, NULL, false, &m[3], 1, false,
-				       &err), -EINVAL);
+				       &err),
+			 -EINVAL);
 	t_abort(s, tx);
 	tx = t_begin(s);
 	m[3] = (struct strata_member)M4(10, 0, 0, 9, 32);
 	assert_int_equal(sc_tx_members(tx, 1, NULL, false, &m[3], 1, false,
-				       &err), -ENOENT);
+				       &err),
+			 -ENOENT);
 	t_abort(s, tx);
 	/* replacing a set replaces its members */
 	tx = t_begin(s);
@@ -342,7 +366,8 @@ static void members(void **state)
 	t_commit(s, tx);
 	cursor = 0;
 	assert_int_equal(sc_state_members(s, sc_state_find_ipset(s, 1, NULL),
-					  &cursor, out, 8), 1);
+					  &cursor, out, 8),
+			 1);
 	assert_memory_equal(out[0].addr, m[3].addr, 16);
 	/* family and kind cannot change */
 	tx = t_begin(s);
@@ -370,19 +395,22 @@ static void flush_and_append(void **state)
 
 	tx = t_begin(s);
 	t_tier(tx, 1, STRATA_ACT_DENY);
-	t_set(tx, 1, 4, STRATA_IPSET_ADDR, ARR(struct strata_member,
-		M4(10, 0, 0, 1, 32)), 1);
+	t_set(tx, 1, 4, STRATA_IPSET_ADDR,
+	      ARR(struct strata_member, M4(10, 0, 0, 1, 32)), 1);
 	/* replaced within the transaction: only the last one counts */
-	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_DENY },
-			     { .action = STRATA_ACT_DENY }), 2, NULL, 0);
-	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW }),
-		 1, NULL, 0);
+	t_policy(tx, 10,
+		 ARR(struct sc_rule, { .action = STRATA_ACT_DENY },
+		     { .action = STRATA_ACT_DENY }),
+		 2, NULL, 0);
+	t_policy(tx, 10, ARR(struct sc_rule, { .action = STRATA_ACT_ALLOW }), 1,
+		 NULL, 0);
 	/* append rules across requests, as a split policy arrives */
 	more = sc_policy_new(NULL);
 	more->id = 10;
-	sc_policy_add_rules(more, SC_INGRESS, ARR(struct sc_rule,
-		{ .action = STRATA_ACT_DENY }, { .action = STRATA_ACT_LOG }), 2,
-		&err);
+	sc_policy_add_rules(more, SC_INGRESS,
+			    ARR(struct sc_rule, { .action = STRATA_ACT_DENY },
+				{ .action = STRATA_ACT_LOG }),
+			    2, &err);
 	assert_int_equal(sc_tx_append_rules(tx, more, &err), 0);
 	t_commit(s, tx);
 	assert_int_equal(sc_state_find_policy(s, 10, NULL)->n_rules[0], 3);
@@ -425,27 +453,30 @@ static void set_boundaries(void **state)
 	struct sc_tx *tx = t_begin(s);
 	u8 a[16] = { 0 };
 
-	t_set(tx, 1, 4, STRATA_IPSET_NET, ARR(struct strata_member,
-		M4(0, 0, 0, 0, 0)), 1);
-	t_set(tx, 2, 4, STRATA_IPSET_NET, ARR(struct strata_member,
-		M4(10, 0, 0, 0, 8), M4(10, 1, 0, 0, 16),
-		M4(10, 1, 2, 3, 32)), 3);
-	t_set(tx, 3, 4, STRATA_IPSET_NET, ARR(struct strata_member,
-		M4(10, 1, 0, 0, 16)), 1);
-	t_set(tx, 4, 6, STRATA_IPSET_NET, ARR(struct strata_member,
-		M6(128, 0xfd, [15] = 1), M6(0, 0)), 2);
-	t_set(tx, 5, 6, STRATA_IPSET_ADDR, ARR(struct strata_member,
-		M6(128, 0xfd, [15] = 1)), 1);
-	t_set(tx, 6, 4, STRATA_IPSET_NET, ARR(struct strata_member,
-		M4(255, 255, 255, 255, 32), M4(128, 0, 0, 0, 1)), 2);
+	t_set(tx, 1, 4, STRATA_IPSET_NET,
+	      ARR(struct strata_member, M4(0, 0, 0, 0, 0)), 1);
+	t_set(tx, 2, 4, STRATA_IPSET_NET,
+	      ARR(struct strata_member, M4(10, 0, 0, 0, 8), M4(10, 1, 0, 0, 16),
+		  M4(10, 1, 2, 3, 32)),
+	      3);
+	t_set(tx, 3, 4, STRATA_IPSET_NET,
+	      ARR(struct strata_member, M4(10, 1, 0, 0, 16)), 1);
+	t_set(tx, 4, 6, STRATA_IPSET_NET,
+	      ARR(struct strata_member, M6(128, 0xfd, [15] = 1), M6(0, 0)), 2);
+	t_set(tx, 5, 6, STRATA_IPSET_ADDR,
+	      ARR(struct strata_member, M6(128, 0xfd, [15] = 1)), 1);
+	t_set(tx, 6, 4, STRATA_IPSET_NET,
+	      ARR(struct strata_member, M4(255, 255, 255, 255, 32),
+		  M4(128, 0, 0, 0, 1)),
+	      2);
 	t_commit(s, tx);
 
 	memcpy(a, (u8[]){ 1, 2, 3, 4 }, 4);
-	assert_true(in(s, 1, 4, a));		/* /0 holds everything */
+	assert_true(in(s, 1, 4, a)); /* /0 holds everything */
 	assert_false(in(s, 2, 4, a));
-	memcpy(a, (u8[]){ 10, 1, 2, 3 }, 4);	/* all three of set 2 */
+	memcpy(a, (u8[]){ 10, 1, 2, 3 }, 4); /* all three of set 2 */
 	assert_true(in(s, 2, 4, a));
-	assert_true(in(s, 3, 4, a));		/* pushed down from the /16 */
+	assert_true(in(s, 3, 4, a)); /* pushed down from the /16 */
 	memcpy(a, (u8[]){ 10, 2, 0, 0 }, 4);
 	assert_true(in(s, 2, 4, a));
 	assert_false(in(s, 3, 4, a));
@@ -465,8 +496,8 @@ static void set_boundaries(void **state)
 	assert_true(in(s, 4, 6, a));
 	a[15] = 2;
 	assert_false(in(s, 5, 6, a));
-	assert_true(in(s, 4, 6, a));		/* ::/0 */
-	assert_false(in(s, 1, 6, a));		/* 0.0.0.0/0 is IPv4 only */
+	assert_true(in(s, 4, 6, a)); /* ::/0 */
+	assert_false(in(s, 1, 6, a)); /* 0.0.0.0/0 is IPv4 only */
 	sc_state_free(s);
 }
 
