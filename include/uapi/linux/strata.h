@@ -680,6 +680,8 @@ enum strata_reason {
 	__STRATA_REASON_MAX
 };
 
+#define STRATA_REASON_MAX (__STRATA_REASON_MAX - 1)
+
 /**
  * enum strata_counter_kind - what a counter counts
  * @STRATA_CTR_RULE: a rule: ID policy, LIST 0 ingress / 1 egress, INDEX
@@ -700,6 +702,8 @@ enum strata_counter_kind {
 
 	__STRATA_CTR_MAX
 };
+
+#define STRATA_CTR_MAX (__STRATA_CTR_MAX - 1)
 
 /**
  * enum strata_counter_attr - STRATA_A_COUNTER, one counter
@@ -750,6 +754,8 @@ enum strata_hook {
 	__STRATA_HOOK_MAX
 };
 
+#define STRATA_HOOK_MAX (__STRATA_HOOK_MAX - 1)
+
 /* Verdicts, as reported in flow events. */
 enum strata_verdict {
 	STRATA_VERDICT_NONE,	/* no opinion: the packet went on */
@@ -760,6 +766,8 @@ enum strata_verdict {
 
 	__STRATA_VERDICT_MAX
 };
+
+#define STRATA_VERDICT_MAX (__STRATA_VERDICT_MAX - 1)
 
 /**
  * enum strata_flow_attr - STRATA_A_FLOW, one flow event ("flows" group)
