@@ -23,7 +23,9 @@ struct sink {
 	uint32_t n_m;
 	struct sc_settings settings;
 	uint32_t settings_mask;
-	struct strata_ioc_stats stats;
+	struct strata_stats stats;
+	struct strata_counter ctr[8];
+	int n_ctr;
 	int msgs;
 };
 
@@ -57,6 +59,11 @@ static int sink_msg(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 					   &s->settings_mask, err);
 	if (tb[STRATA_A_STATS])
 		return strata_dec_stats(tb[STRATA_A_STATS], &s->stats, err);
+	if (tb[STRATA_A_COUNTER]) {
+		assert_true(s->n_ctr < 8);
+		return strata_dec_counter(tb[STRATA_A_COUNTER],
+					  &s->ctr[s->n_ctr++], err);
+	}
 	if (tb[STRATA_A_IPSET]) {
 		ret = strata_dec_ipset(tb[STRATA_A_IPSET],
 				       s->set ? NULL : &s->set, &count, &m, &n,
@@ -1052,12 +1059,16 @@ static void attr_path(void **state)
 
 static void stats_decode(void **state)
 {
+	uint64_t reasons[__STRATA_REASON_MAX + 2];
 	struct strata_reqv rv;
 	struct strata_err err;
 	struct nlattr *n;
 	struct nl_msg *m;
 	struct sink s;
+	unsigned int i;
 
+	for (i = 0; i < __STRATA_REASON_MAX + 2; i++)
+		reasons[i] = 1000 + i;
 	strata_reqv_init(&rv, FAMILY, 0);
 	m = strata_reqv_add(&rv, STRATA_CMD_GET_STATS, 0);
 	n = nla_nest_start(m, STRATA_A_STATS | NLA_F_NESTED);
@@ -1072,21 +1083,146 @@ static void stats_decode(void **state)
 	nla_put_u32(m, STRATA_STATS_A_CLASSES, 8);
 	nla_put_u64(m, STRATA_STATS_A_MEM_BYTES, 1ULL << 40);
 	nla_put_u8(m, STRATA_STATS_A_TX_OPEN, 1);
+	nla_put_u64(m, STRATA_STATS_A_PACKETS, 100);
+	nla_put_u64(m, STRATA_STATS_A_EVALUATIONS, 101);
+	nla_put_u64(m, STRATA_STATS_A_FLOW_EVENTS, 102);
+	nla_put_u64(m, STRATA_STATS_A_FLOW_EVENTS_LOST, 103);
+	nla_put_u64(m, STRATA_STATS_A_LOG_LINES, 104);
+	nla_put_u64(m, STRATA_STATS_A_LOG_LINES_LOST, 105);
+	nla_put_u64(m, STRATA_STATS_A_CT_FLUSHED, 106);
+	/* a newer kernel's longer array: the known reasons are kept */
+	nla_put(m, STRATA_STATS_A_REASONS, sizeof(reasons), reasons);
 	nla_put(m, 99, 3, "new"); /* from a newer kernel: skipped */
 	nla_nest_end(m, n);
 	sink_init(&s);
 	assert_int_equal(replay(&rv, &s, 0, &err), 0);
-	assert_int_equal(s.stats.generation, 42);
-	assert_int_equal(s.stats.tiers, 1);
-	assert_int_equal(s.stats.policies, 2);
-	assert_int_equal(s.stats.rules, 3);
-	assert_int_equal(s.stats.ipsets, 4);
-	assert_int_equal(s.stats.members, 5);
-	assert_int_equal(s.stats.endpoints, 6);
-	assert_int_equal(s.stats.programs, 7);
-	assert_int_equal(s.stats.classes, 8);
-	assert_int_equal(s.stats.mem_bytes, 1ULL << 40);
-	assert_int_equal(s.stats.tx_open, 1);
+	assert_int_equal(s.stats.obj.generation, 42);
+	assert_int_equal(s.stats.obj.tiers, 1);
+	assert_int_equal(s.stats.obj.policies, 2);
+	assert_int_equal(s.stats.obj.rules, 3);
+	assert_int_equal(s.stats.obj.ipsets, 4);
+	assert_int_equal(s.stats.obj.members, 5);
+	assert_int_equal(s.stats.obj.endpoints, 6);
+	assert_int_equal(s.stats.obj.programs, 7);
+	assert_int_equal(s.stats.obj.classes, 8);
+	assert_int_equal(s.stats.obj.mem_bytes, 1ULL << 40);
+	assert_int_equal(s.stats.obj.tx_open, 1);
+	assert_int_equal(s.stats.packets, 100);
+	assert_int_equal(s.stats.evaluations, 101);
+	assert_int_equal(s.stats.flow_events, 102);
+	assert_int_equal(s.stats.flow_events_lost, 103);
+	assert_int_equal(s.stats.log_lines, 104);
+	assert_int_equal(s.stats.log_lines_lost, 105);
+	assert_int_equal(s.stats.ct_flushed, 106);
+	assert_int_equal(s.stats.reasons[STRATA_REASON_POLICY], 1001);
+	assert_int_equal(s.stats.reasons[__STRATA_REASON_MAX - 1],
+			 1000 + __STRATA_REASON_MAX - 1);
+	sink_release(&s);
+	strata_reqv_free(&rv);
+
+	/* an older kernel's shorter array: the rest is 0 */
+	strata_reqv_init(&rv, FAMILY, 0);
+	m = strata_reqv_add(&rv, STRATA_CMD_GET_STATS, 0);
+	n = nla_nest_start(m, STRATA_A_STATS | NLA_F_NESTED);
+	nla_put(m, STRATA_STATS_A_REASONS, 2 * sizeof(uint64_t), reasons);
+	nla_nest_end(m, n);
+	sink_init(&s);
+	assert_int_equal(replay(&rv, &s, 0, &err), 0);
+	assert_int_equal(s.stats.reasons[1], 1001);
+	assert_int_equal(s.stats.reasons[2], 0);
+	assert_int_equal(s.stats.packets, 0);
+	sink_release(&s);
+	strata_reqv_free(&rv);
+}
+
+static void counters(void **state)
+{
+	const struct nlattr *tb[STRATA_A_MAX + 1], *ct[STRATA_CTR_A_MAX + 1];
+	struct strata_reqv rv;
+	struct strata_err err;
+	struct nlattr *n;
+	struct nl_msg *m;
+	struct sink s;
+
+	strata_reqv_init(&rv, FAMILY, 0);
+	assert_int_equal(strata_enc_counters(&rv, STRATA_CMD_GET_COUNTERS, 0, 0,
+					     &err),
+			 0);
+	assert_int_equal(strata_enc_counters(&rv, STRATA_CMD_RESET_COUNTERS,
+					     STRATA_CTR_TIER_DEFAULT, 10, &err),
+			 0);
+	assert_int_equal(strata_enc_counters(&rv, STRATA_CMD_GET_COUNTERS,
+					     STRATA_CTR_RULE, 0, &err),
+			 0);
+	assert_int_equal(strata_enc_counters(&rv, STRATA_CMD_GET_COUNTERS, 0, 5,
+					     &err),
+			 -EINVAL);
+	assert_int_equal(rv.n, 3);
+	/* all: a dump without a selector */
+	assert_int_equal(nlmsg_hdr(rv.v[0].msg)->nlmsg_flags & NLM_F_DUMP,
+			 NLM_F_DUMP);
+	tl_parse_msg(nlmsg_hdr(rv.v[0].msg), tb);
+	assert_null(tb[STRATA_A_COUNTER]);
+	/* reset of one tier: not a dump, KIND and ID */
+	assert_int_equal(nlmsg_hdr(rv.v[1].msg)->nlmsg_flags & NLM_F_DUMP, 0);
+	assert_int_equal(tl_cmd(nlmsg_hdr(rv.v[1].msg)),
+			 STRATA_CMD_RESET_COUNTERS);
+	tl_parse_msg(nlmsg_hdr(rv.v[1].msg), tb);
+	assert_int_equal(strata_attr_parse_nested(ct, STRATA_CTR_A_MAX,
+						  tb[STRATA_A_COUNTER]),
+			 0);
+	assert_int_equal(*(uint8_t *)nla_data(ct[STRATA_CTR_A_KIND]),
+			 STRATA_CTR_TIER_DEFAULT);
+	assert_int_equal(*(uint32_t *)nla_data(ct[STRATA_CTR_A_ID]), 10);
+	/* every policy: KIND only */
+	tl_parse_msg(nlmsg_hdr(rv.v[2].msg), tb);
+	assert_int_equal(strata_attr_parse_nested(ct, STRATA_CTR_A_MAX,
+						  tb[STRATA_A_COUNTER]),
+			 0);
+	assert_null(ct[STRATA_CTR_A_ID]);
+	strata_reqv_free(&rv);
+
+	/* the kernel's replies */
+	strata_reqv_init(&rv, FAMILY, 0);
+	m = strata_reqv_add(&rv, STRATA_CMD_GET_COUNTERS, 0);
+	n = nla_nest_start(m, STRATA_A_COUNTER | NLA_F_NESTED);
+	nla_put_u8(m, STRATA_CTR_A_KIND, STRATA_CTR_RULE);
+	nla_put_u32(m, STRATA_CTR_A_ID, 5);
+	nla_put_u8(m, STRATA_CTR_A_LIST, 1);
+	nla_put_u32(m, STRATA_CTR_A_INDEX, 3);
+	nla_put_u64(m, STRATA_CTR_A_FLOWS, 7);
+	nla_put_u64(m, STRATA_CTR_A_PACKETS, 8);
+	nla_put_u64(m, STRATA_CTR_A_BYTES, 1ULL << 33);
+	nla_nest_end(m, n);
+	m = strata_reqv_add(&rv, STRATA_CMD_GET_COUNTERS, 0);
+	n = nla_nest_start(m, STRATA_A_COUNTER | NLA_F_NESTED);
+	nla_put_u8(m, STRATA_CTR_A_KIND, STRATA_CTR_NO_MATCH);
+	nla_put_u32(m, STRATA_CTR_A_ID, 3);
+	nla_put_u8(m, STRATA_CTR_A_LIST, STRATA_LIST_FORWARD_EGRESS);
+	nla_nest_end(m, n);
+	sink_init(&s);
+	assert_int_equal(replay(&rv, &s, 0, &err), 0);
+	assert_int_equal(s.n_ctr, 2);
+	assert_int_equal(s.ctr[0].kind, STRATA_CTR_RULE);
+	assert_int_equal(s.ctr[0].id, 5);
+	assert_int_equal(s.ctr[0].list, 1);
+	assert_int_equal(s.ctr[0].index, 3);
+	assert_int_equal(s.ctr[0].flows, 7);
+	assert_int_equal(s.ctr[0].packets, 8);
+	assert_int_equal(s.ctr[0].bytes, 1ULL << 33);
+	assert_int_equal(s.ctr[1].list, STRATA_LIST_FORWARD_EGRESS);
+	assert_int_equal(s.ctr[1].flows, 0);
+	sink_release(&s);
+	strata_reqv_free(&rv);
+
+	/* a counter without its id is malformed */
+	strata_reqv_init(&rv, FAMILY, 0);
+	m = strata_reqv_add(&rv, STRATA_CMD_GET_COUNTERS, 0);
+	n = nla_nest_start(m, STRATA_A_COUNTER | NLA_F_NESTED);
+	nla_put_u8(m, STRATA_CTR_A_KIND, STRATA_CTR_RULE);
+	nla_nest_end(m, n);
+	sink_init(&s);
+	assert_int_equal(replay(&rv, &s, 0, &err), -EBADMSG);
 	sink_release(&s);
 	strata_reqv_free(&rv);
 }
@@ -1138,7 +1274,8 @@ int main(void)
 		T(dump_interrupted),	 T(extack_cookie),
 		T(done_with_error),	 T(callback_stops_dump),
 		T(malformed_reply),	 T(attr_path),
-		T(stats_decode),	 T(equality_helpers),
+		T(stats_decode),	 T(counters),
+		T(equality_helpers),
 #undef T
 	};
 

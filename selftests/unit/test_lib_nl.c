@@ -298,6 +298,22 @@ static int find(struct fake *f, uint8_t kind, const struct nlattr *nest)
 	return -1;
 }
 
+/* Non-zero if a GET_COUNTERS selector excludes policy @id. */
+static int find_ctr_sel(const struct nlattr *sel, uint32_t id)
+{
+	const struct nlattr *ct[STRATA_CTR_A_MAX + 1];
+
+	if (!sel)
+		return 0;
+	assert_int_equal(strata_attr_parse_nested(ct, STRATA_CTR_A_MAX, sel),
+			 0);
+	assert_non_null(ct[STRATA_CTR_A_KIND]);
+	if (*(uint8_t *)nla_data(ct[STRATA_CTR_A_KIND]) != STRATA_CTR_RULE)
+		return 1;
+	return ct[STRATA_CTR_A_ID] &&
+	       *(uint32_t *)nla_data(ct[STRATA_CTR_A_ID]) != id;
+}
+
 static int fake_request(struct strata_nl *nl, struct strata_req *req,
 			strata_rx_fn fn, void *arg, uint64_t *generation,
 			struct strata_err *err)
@@ -506,6 +522,32 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 		nla_nest_end(r, nn);
 		break;
 	}
+	case STRATA_CMD_GET_COUNTERS:
+		/* one rule counter per rule of the selected policies */
+		assert_true(dump);
+		for (i = 0; i < f->n_pol; i++) {
+			uint32_t k;
+
+			if (find_ctr_sel(tb[STRATA_A_COUNTER], f->pol[i]->id))
+				continue;
+			for (k = 0; k < f->pol[i]->n_rules[SC_INGRESS]; k++) {
+				struct nl_msg *r = reply(&rv, f);
+				struct nlattr *nn = nla_nest_start(
+					r, STRATA_A_COUNTER | NLA_F_NESTED);
+
+				nla_put_u8(r, STRATA_CTR_A_KIND,
+					   STRATA_CTR_RULE);
+				nla_put_u32(r, STRATA_CTR_A_ID, f->pol[i]->id);
+				nla_put_u8(r, STRATA_CTR_A_LIST, 0);
+				nla_put_u32(r, STRATA_CTR_A_INDEX, k);
+				nla_put_u64(r, STRATA_CTR_A_FLOWS, f->gen + k);
+				nla_nest_end(r, nn);
+			}
+		}
+		break;
+	case STRATA_CMD_RESET_COUNTERS:
+		assert_false(dump);
+		break;
 	case STRATA_CMD_FLUSH:
 		fake_flush(f);
 		break;
@@ -709,6 +751,20 @@ static void bag_release(struct bag *b)
 	memset(b, 0, sizeof(*b));
 }
 
+struct ctrs {
+	int n;
+	struct strata_counter last;
+};
+
+static int ctr_cb(const struct strata_counter *c, void *arg)
+{
+	struct ctrs *x = arg;
+
+	x->n++;
+	x->last = *c;
+	return 0;
+}
+
 static void dumps_and_gets(void **state)
 {
 	struct sc_policy *p[3] = { tl_policy(1, 250, 120), tl_policy(2, 0, 0),
@@ -717,7 +773,7 @@ static void dumps_and_gets(void **state)
 	struct sc_ipset *s = tl_ipset(20, 6, STRATA_IPSET_NET);
 	struct strata_member *m = tl_members(6, STRATA_IPSET_NET, 4500), *got;
 	struct sc_endpoint *e = tl_endpoint(30, false);
-	struct strata_ioc_stats st;
+	struct strata_stats st;
 	struct sc_settings set, back;
 	struct sc_policy *one;
 	struct sc_ipset *gs;
@@ -790,8 +846,27 @@ static void dumps_and_gets(void **state)
 	assert_int_equal(strata_get_settings(&f.nl, &back, &err), 0);
 	assert_equal_obj(strata_settings_equal, &set, &back);
 	assert_int_equal(strata_get_stats(&f.nl, &st, &err), 0);
-	assert_int_equal(st.policies, 3);
-	assert_int_equal(st.generation, f.gen);
+	assert_int_equal(st.obj.policies, 3);
+	assert_int_equal(st.obj.generation, f.gen);
+
+	/* counters: all, then one policy's */
+	{
+		struct ctrs c = { 0 };
+
+		assert_int_equal(strata_dump_counters(&f.nl, 0, 0, ctr_cb, &c,
+						      NULL, &err),
+				 0);
+		assert_int_equal(c.n, 250 + 7);
+		c.n = 0;
+		assert_int_equal(strata_dump_counters(&f.nl, STRATA_CTR_RULE, 3,
+						      ctr_cb, &c, NULL, &err),
+				 0);
+		assert_int_equal(c.n, 7);
+		assert_int_equal(c.last.id, 3);
+		assert_int_equal(c.last.index, 6);
+		assert_int_equal(strata_reset_counters(&f.nl, 0, 0, &err), 0);
+		assert_int_equal(f.cmds[f.n - 1], STRATA_CMD_RESET_COUNTERS);
+	}
 
 	/* a commit during a dump */
 	f.intr = true;

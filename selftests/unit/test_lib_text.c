@@ -304,18 +304,53 @@ static void formats(void **state)
 
 static void stats_text(void **state)
 {
-	struct strata_ioc_stats st = {
-		.generation = 3, .tiers = 1, .rules = 9, .tx_open = 1
-	};
+	struct strata_stats st = { .obj = { .generation = 3,
+					    .tiers = 1,
+					    .rules = 9,
+					    .tx_open = 1 },
+				   .packets = 77,
+				   .flow_events_lost = 5 };
+	struct strata_counter c = { .kind = STRATA_CTR_RULE,
+				    .id = 5,
+				    .list = 1,
+				    .index = 2,
+				    .flows = 3,
+				    .packets = 4,
+				    .bytes = 5 };
 	char *buf = NULL;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
 
+	st.reasons[STRATA_REASON_SPOOF] = 12;
 	strata_print_stats(f, &st);
 	fclose(f);
 	assert_non_null(strstr(buf, "generation 3\n"));
 	assert_non_null(strstr(buf, "rules 9\n"));
 	assert_non_null(strstr(buf, "tx-open yes\n"));
+	assert_non_null(strstr(buf, "packets 77\n"));
+	assert_non_null(strstr(buf, "flow-events-lost 5\n"));
+	assert_non_null(strstr(buf, "reason spoof 12\n"));
+	assert_non_null(strstr(buf, "reason no-endpoint 0\n"));
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	strata_print_counter(f, &c);
+	c.kind = STRATA_CTR_TIER_DEFAULT;
+	c.list = STRATA_LIST_PREDNAT_INGRESS;
+	strata_print_counter(f, &c);
+	c.kind = STRATA_CTR_PROFILE_END;
+	c.list = 0;
+	strata_print_counter(f, &c);
+	c.kind = STRATA_CTR_NO_MATCH;
+	c.list = STRATA_LIST_EGRESS;
+	strata_print_counter(f, &c);
+	fclose(f);
+	assert_string_equal(
+		buf,
+		"policy 5 egress rule 2 flows 3 packets 4 bytes 5\n"
+		"tier 5 prednat-ingress default flows 3 packets 4 bytes 5\n"
+		"policy 5 ingress profile-end flows 3 packets 4 bytes 5\n"
+		"endpoint 5 egress no-match flows 3 packets 4 bytes 5\n");
 	free(buf);
 }
 
@@ -417,6 +452,30 @@ static void json_schema(void **state)
 	assert_int_equal(json_object_get_int(get(o, "limit_endpoints")), 997);
 	json_object_put(o);
 
+	{
+		struct strata_stats ss = { .packets = 9 };
+		struct strata_counter c = { .kind = STRATA_CTR_TIER_DEFAULT,
+					    .id = 10,
+					    .list = STRATA_LIST_FORWARD_INGRESS,
+					    .bytes = 1ULL << 40 };
+
+		ss.reasons[STRATA_REASON_FAILSAFE] = 4;
+		o = strata_json_stats(&ss);
+		assert_int_equal(json_object_get_int(get(o, "packets")), 9);
+		assert_int_equal(
+			json_object_get_int(get(o, "reasons.failsafe")), 4);
+		assert_int_equal(json_object_get_type(get(o, "tx_open")),
+				 json_type_boolean);
+		json_object_put(o);
+		o = strata_json_counter(&c);
+		assert_string_equal(json_object_get_string(get(o, "kind")),
+				    "tier-default");
+		assert_string_equal(json_object_get_string(get(o, "list")),
+				    "forward_ingress");
+		assert_true(json_object_get_uint64(get(o, "bytes")) ==
+			    1ULL << 40);
+		json_object_put(o);
+	}
 	sc_policy_put(p);
 	sc_endpoint_put(e);
 	sc_ipset_put(s);

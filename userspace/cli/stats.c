@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* stratactl stats: the namespace's object counts (STRATA_CMD_GET_STATS). */
+/* stratactl stats: object counts, memory and enforcement (GET_STATS). */
 #include "cli.h"
 
 void usage_stats(FILE *f)
@@ -9,7 +9,7 @@ void usage_stats(FILE *f)
 
 int cmd_stats(int argc, char **argv)
 {
-	struct strata_ioc_stats st;
+	struct strata_stats st;
 	struct strata_err err;
 	struct strata_nl *nl;
 	struct json_object *o;

@@ -567,19 +567,20 @@ int strata_dec_settings(const struct nlattr *nest, struct sc_settings *s,
 /**
  * strata_dec_stats() - a STRATA_A_STATS nest
  * @nest: the attribute
- * @st: filled in (absent counters are 0)
+ * @st: filled in (absent counters are 0; a REASONS array longer than this
+ *      library knows is cut, a shorter one leaves the rest 0)
  * @err: failure
  *
  * Return: 0 or -EBADMSG.
  */
-int strata_dec_stats(const struct nlattr *nest, struct strata_ioc_stats *st,
+int strata_dec_stats(const struct nlattr *nest, struct strata_stats *st,
 		     struct strata_err *err)
 {
 	static const struct {
 		int type;
 		size_t off;
 	} u32s[] = {
-#define F(a, f) { a, offsetof(struct strata_ioc_stats, f) }
+#define F(a, f) { a, offsetof(struct strata_stats, obj.f) }
 		F(STRATA_STATS_A_TIERS, tiers),
 		F(STRATA_STATS_A_POLICIES, policies),
 		F(STRATA_STATS_A_RULES, rules),
@@ -589,9 +590,21 @@ int strata_dec_stats(const struct nlattr *nest, struct strata_ioc_stats *st,
 		F(STRATA_STATS_A_PROGRAMS, programs),
 		F(STRATA_STATS_A_CLASSES, classes),
 #undef F
+	}, u64s[] = {
+#define F(a, f) { a, offsetof(struct strata_stats, f) }
+		F(STRATA_STATS_A_GENERATION, obj.generation),
+		F(STRATA_STATS_A_MEM_BYTES, obj.mem_bytes),
+		F(STRATA_STATS_A_PACKETS, packets),
+		F(STRATA_STATS_A_EVALUATIONS, evaluations),
+		F(STRATA_STATS_A_FLOW_EVENTS, flow_events),
+		F(STRATA_STATS_A_FLOW_EVENTS_LOST, flow_events_lost),
+		F(STRATA_STATS_A_LOG_LINES, log_lines),
+		F(STRATA_STATS_A_LOG_LINES_LOST, log_lines_lost),
+		F(STRATA_STATS_A_CT_FLUSHED, ct_flushed),
+#undef F
 	};
 	const struct nlattr *tb[STRATA_STATS_A_MAX + 1];
-	size_t i;
+	size_t i, n;
 
 	memset(st, 0, sizeof(*st));
 	if (strata_attr_parse_nested(tb, STRATA_STATS_A_MAX, nest))
@@ -601,13 +614,52 @@ int strata_dec_stats(const struct nlattr *nest, struct strata_ioc_stats *st,
 		    get_u32(tb[u32s[i].type],
 			    (uint32_t *)((char *)st + u32s[i].off)))
 			return bad(err, "statistics counter");
-	if ((tb[STRATA_STATS_A_GENERATION] &&
-	     get_u64(tb[STRATA_STATS_A_GENERATION], &st->generation)) ||
-	    (tb[STRATA_STATS_A_MEM_BYTES] &&
-	     get_u64(tb[STRATA_STATS_A_MEM_BYTES], &st->mem_bytes)) ||
-	    (tb[STRATA_STATS_A_TX_OPEN] &&
-	     get_u8(tb[STRATA_STATS_A_TX_OPEN], &st->tx_open)))
+	for (i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++)
+		if (tb[u64s[i].type] &&
+		    get_u64(tb[u64s[i].type], (char *)st + u64s[i].off))
+			return bad(err, "statistics counter");
+	if (tb[STRATA_STATS_A_TX_OPEN] &&
+	    get_u8(tb[STRATA_STATS_A_TX_OPEN], &st->obj.tx_open))
 		return bad(err, "statistics counter");
+	if (tb[STRATA_STATS_A_REASONS]) {
+		n = (size_t)alen(tb[STRATA_STATS_A_REASONS]) / sizeof(uint64_t);
+		if (n > __STRATA_REASON_MAX)
+			n = __STRATA_REASON_MAX;
+		memcpy(st->reasons, adata(tb[STRATA_STATS_A_REASONS]),
+		       n * sizeof(uint64_t));
+	}
+	return 0;
+}
+
+/**
+ * strata_dec_counter() - a STRATA_A_COUNTER nest
+ * @nest: the attribute
+ * @c: filled in
+ * @err: failure (kind or id missing)
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int strata_dec_counter(const struct nlattr *nest, struct strata_counter *c,
+		       struct strata_err *err)
+{
+	const struct nlattr *tb[STRATA_CTR_A_MAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	if (strata_attr_parse_nested(tb, STRATA_CTR_A_MAX, nest) ||
+	    !tb[STRATA_CTR_A_KIND] || !tb[STRATA_CTR_A_ID] ||
+	    get_u8(tb[STRATA_CTR_A_KIND], &c->kind) ||
+	    get_u32(tb[STRATA_CTR_A_ID], &c->id) ||
+	    (tb[STRATA_CTR_A_LIST] &&
+	     get_u8(tb[STRATA_CTR_A_LIST], &c->list)) ||
+	    (tb[STRATA_CTR_A_INDEX] &&
+	     get_u32(tb[STRATA_CTR_A_INDEX], &c->index)) ||
+	    (tb[STRATA_CTR_A_FLOWS] &&
+	     get_u64(tb[STRATA_CTR_A_FLOWS], &c->flows)) ||
+	    (tb[STRATA_CTR_A_PACKETS] &&
+	     get_u64(tb[STRATA_CTR_A_PACKETS], &c->packets)) ||
+	    (tb[STRATA_CTR_A_BYTES] &&
+	     get_u64(tb[STRATA_CTR_A_BYTES], &c->bytes)))
+		return bad(err, "counter");
 	return 0;
 }
 

@@ -734,3 +734,36 @@ int strata_enc_settings(struct strata_reqv *rv, const struct sc_settings *s,
 		return enomem(err);
 	return 0;
 }
+
+/**
+ * strata_enc_counters() - GET_COUNTERS (a dump) or RESET_COUNTERS
+ * @rv: appended to
+ * @cmd: STRATA_CMD_GET_COUNTERS or STRATA_CMD_RESET_COUNTERS
+ * @kind: 0 for every counter, else STRATA_CTR_*: the objects it counts
+ * @id: with @kind, one object (0: all of them)
+ * @err: failure
+ *
+ * Return: 0 or a negative errno.
+ */
+int strata_enc_counters(struct strata_reqv *rv, uint8_t cmd, uint8_t kind,
+			uint32_t id, struct strata_err *err)
+{
+	struct nl_msg *m;
+	struct nlattr *n;
+
+	if (kind > STRATA_CTR_MAX || (id && !kind))
+		return strata_err_set(
+			err, -EINVAL,
+			"a counter kind is needed to select an object");
+	m = strata_reqv_add(rv, cmd,
+			    cmd == STRATA_CMD_GET_COUNTERS ? NLM_F_DUMP : 0);
+	if (!m)
+		return enomem(err);
+	if (!kind)
+		return 0;
+	n = nest(m, STRATA_A_COUNTER);
+	if (!n || nla_put_u8(m, STRATA_CTR_A_KIND, kind) ||
+	    (id && nla_put_u32(m, STRATA_CTR_A_ID, id)) || nla_nest_end(m, n))
+		return enomem(err);
+	return 0;
+}

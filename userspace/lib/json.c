@@ -351,27 +351,178 @@ struct json_object *strata_json_settings(const struct sc_settings *s)
 }
 
 /**
- * strata_json_stats() - the counters: {"generation", "tiers", "policies",
- * "rules", "ipsets", "members", "endpoints", "programs", "classes",
- * "mem_bytes", "tx_open"}
- * @st: the counters
+ * strata_json_stats() - the statistics: {"generation", "tiers",
+ * "policies", "rules", "ipsets", "members", "endpoints", "programs",
+ * "classes", "mem_bytes", "tx_open", "packets", "evaluations",
+ * "flow_events", "flow_events_lost", "log_lines", "log_lines_lost",
+ * "ct_flushed", "reasons": {"none": N, "policy": N, ...}}
+ * @st: the statistics
  *
  * Return: the object.
  */
-struct json_object *strata_json_stats(const struct strata_ioc_stats *st)
+struct json_object *strata_json_stats(const struct strata_stats *st)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *r;
+	const struct strata_ioc_stats *s = &st->obj;
+	unsigned int i;
 
-	add(o, "generation", ju64(st->generation));
-	add(o, "tiers", ju64(st->tiers));
-	add(o, "policies", ju64(st->policies));
-	add(o, "rules", ju64(st->rules));
-	add(o, "ipsets", ju64(st->ipsets));
-	add(o, "members", ju64(st->members));
-	add(o, "endpoints", ju64(st->endpoints));
-	add(o, "programs", ju64(st->programs));
-	add(o, "classes", ju64(st->classes));
-	add(o, "mem_bytes", ju64(st->mem_bytes));
-	add(o, "tx_open", json_object_new_boolean(st->tx_open));
+	add(o, "generation", ju64(s->generation));
+	add(o, "tiers", ju64(s->tiers));
+	add(o, "policies", ju64(s->policies));
+	add(o, "rules", ju64(s->rules));
+	add(o, "ipsets", ju64(s->ipsets));
+	add(o, "members", ju64(s->members));
+	add(o, "endpoints", ju64(s->endpoints));
+	add(o, "programs", ju64(s->programs));
+	add(o, "classes", ju64(s->classes));
+	add(o, "mem_bytes", ju64(s->mem_bytes));
+	add(o, "tx_open", json_object_new_boolean(s->tx_open));
+	add(o, "packets", ju64(st->packets));
+	add(o, "evaluations", ju64(st->evaluations));
+	add(o, "flow_events", ju64(st->flow_events));
+	add(o, "flow_events_lost", ju64(st->flow_events_lost));
+	add(o, "log_lines", ju64(st->log_lines));
+	add(o, "log_lines_lost", ju64(st->log_lines_lost));
+	add(o, "ct_flushed", ju64(st->ct_flushed));
+	r = json_object_new_object();
+	for (i = 0; i < __STRATA_REASON_MAX; i++)
+		add(r, strata_reason_name(i), ju64(st->reasons[i]));
+	add(o, "reasons", r);
+	return o;
+}
+
+/**
+ * strata_json_counter() - a counter: {"kind", "id", "list", "index",
+ * "flows", "packets", "bytes"}
+ * @c: the counter
+ *
+ * "kind" is "rule", "tier-default", "profile-end" or "no-match"; "list" is
+ * "ingress"/"egress" for rules and profile ends, an endpoint list name
+ * ("ingress", "untracked_ingress", ...) otherwise; "index" is the rule's
+ * (0 for other kinds).
+ *
+ * Return: the object.
+ */
+struct json_object *strata_json_counter(const struct strata_counter *c)
+{
+	static const char *const lists[__STRATA_LIST_MAX] = {
+		"ingress",	    "egress",	       "untracked_ingress",
+		"untracked_egress", "prednat_ingress", "forward_ingress",
+		"forward_egress",
+	};
+	struct json_object *o = json_object_new_object();
+	const char *list = "unknown";
+
+	if (c->kind == STRATA_CTR_RULE || c->kind == STRATA_CTR_PROFILE_END)
+		list = c->list ? "egress" : "ingress";
+	else if (c->list < __STRATA_LIST_MAX)
+		list = lists[c->list];
+	add(o, "kind", jstr(strata_counter_kind_name(c->kind)));
+	add(o, "id", ju64(c->id));
+	add(o, "list", jstr(list));
+	add(o, "index", ju64(c->index));
+	add(o, "flows", ju64(c->flows));
+	add(o, "packets", ju64(c->packets));
+	add(o, "bytes", ju64(c->bytes));
+	return o;
+}
+
+static struct json_object *jaddr(uint8_t family, const uint8_t *addr)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family == STRATA_FAMILY_IPV6 ? AF_INET6 : AF_INET, addr,
+		       a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	return jstr(a);
+}
+
+/**
+ * strata_json_event() - an event: {"event": "commit", "generation"},
+ * {"event": "lost"}, or {"event": "flow", "generation", "timestamp",
+ * "family", "proto", "saddr", "daddr", ["sport", "dport",] ["icmp_type",
+ * "icmp_code",] "iif", "oif", "ep_in", "ep_out", "hook", "verdict",
+ * "reason", "len", "mark", "logged", "steps": [{"endpoint", "list",
+ * "action", "kind", "tier", "policy", "rule", "cookie", "passes",
+ * "logs": [{"tier", "policy", "rule"}]}]}
+ * @ev: the event
+ *
+ * Return: the object.
+ */
+struct json_object *strata_json_event(const struct strata_event *ev)
+{
+	static const char *const lists[__STRATA_LIST_MAX] = {
+		"ingress",	    "egress",	       "untracked_ingress",
+		"untracked_egress", "prednat_ingress", "forward_ingress",
+		"forward_egress",
+	};
+	const struct strata_flow *f = &ev->flow;
+	struct json_object *o = json_object_new_object(), *steps;
+	uint32_t i, j;
+
+	if (ev->type == STRATA_EVENT_LOST) {
+		add(o, "event", jstr("lost"));
+		return o;
+	}
+	add(o, "event",
+	    jstr(ev->type == STRATA_EVENT_COMMIT ? "commit" : "flow"));
+	add(o, "generation", ju64(ev->generation));
+	if (ev->type != STRATA_EVENT_FLOW)
+		return o;
+	add(o, "timestamp", ju64(f->timestamp));
+	add(o, "family", ju64(f->family));
+	add(o, "proto", ju64(f->proto));
+	add(o, "saddr", jaddr(f->family, f->saddr));
+	add(o, "daddr", jaddr(f->family, f->daddr));
+	if (f->has_ports) {
+		add(o, "sport", ju64(f->sport));
+		add(o, "dport", ju64(f->dport));
+	}
+	if (f->has_icmp) {
+		add(o, "icmp_type", ju64(f->icmp_type));
+		add(o, "icmp_code", ju64(f->icmp_code));
+	}
+	add(o, "iif", jstr(f->iif));
+	add(o, "oif", jstr(f->oif));
+	add(o, "ep_in", ju64(f->ep_in));
+	add(o, "ep_out", ju64(f->ep_out));
+	add(o, "hook", jstr(strata_hook_name(f->hook)));
+	add(o, "verdict", jstr(strata_verdict_name(f->verdict)));
+	add(o, "reason", jstr(strata_reason_name(f->reason)));
+	add(o, "len", ju64(f->len));
+	add(o, "mark", ju64(f->mark));
+	add(o, "logged", json_object_new_boolean(f->logged));
+	steps = json_object_new_array();
+	for (i = 0; i < f->n_steps; i++) {
+		const struct strata_flow_step *st = &f->steps[i];
+		struct json_object *s = json_object_new_object(), *logs;
+
+		add(s, "endpoint", ju64(st->endpoint));
+		add(s, "list",
+		    jstr(st->list < __STRATA_LIST_MAX ? lists[st->list]
+						      : "unknown"));
+		add(s, "action",
+		    jstr(st->action ? strata_action_name(st->action) : "none"));
+		add(s, "kind",
+		    jstr(st->kind ? strata_counter_kind_name(st->kind)
+				  : "none"));
+		add(s, "tier", ju64(st->tier));
+		add(s, "policy", ju64(st->policy));
+		add(s, "rule", ju64(st->rule));
+		add(s, "cookie", ju64(st->cookie));
+		add(s, "passes", ju64(st->passes));
+		logs = json_object_new_array();
+		for (j = 0; j < st->n_logs; j++) {
+			struct json_object *l = json_object_new_object();
+
+			add(l, "tier", ju64(st->logs[j].tier));
+			add(l, "policy", ju64(st->logs[j].policy));
+			add(l, "rule", ju64(st->logs[j].rule));
+			json_object_array_add(logs, l);
+		}
+		add(s, "logs", logs);
+		json_object_array_add(steps, s);
+	}
+	add(o, "steps", steps);
 	return o;
 }

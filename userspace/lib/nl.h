@@ -111,6 +111,9 @@ int strata_enc_settings(struct strata_reqv *rv, const struct sc_settings *s,
 int strata_enc_ref(struct strata_reqv *rv, uint8_t cmd, uint8_t kind,
 		   uint32_t id, const char *name, bool dump,
 		   struct strata_err *err);
+/* GET_COUNTERS (dump) or RESET_COUNTERS, for all or some objects. */
+int strata_enc_counters(struct strata_reqv *rv, uint8_t cmd, uint8_t kind,
+			uint32_t id, struct strata_err *err);
 /* One rule as a nested attribute of type @type (tests build dumps). */
 int strata_enc_rule(struct nl_msg *msg, int type, const struct sc_rule *r);
 uint8_t strata_kind_cmd(uint8_t kind, int op);
@@ -144,7 +147,12 @@ int strata_dec_endpoint(const struct nlattr *nest, struct sc_endpoint **out,
 /* Fills the fields present and sets their bits in *@mask (may be NULL). */
 int strata_dec_settings(const struct nlattr *nest, struct sc_settings *s,
 			uint32_t *mask, struct strata_err *err);
-int strata_dec_stats(const struct nlattr *nest, struct strata_ioc_stats *st,
+int strata_dec_stats(const struct nlattr *nest, struct strata_stats *st,
+		     struct strata_err *err);
+int strata_dec_counter(const struct nlattr *nest, struct strata_counter *c,
+		       struct strata_err *err);
+/* A multicast message (COMMIT_EVENT or FLOW_EVENT); 1 if it is neither. */
+int strata_dec_event(const struct nlmsghdr *nlh, struct strata_event *ev,
 		     struct strata_err *err);
 
 /**

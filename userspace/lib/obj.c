@@ -322,14 +322,15 @@ static int parse_stats(const struct nlmsghdr *nlh,
 }
 
 /**
- * strata_get_stats() - the namespace's object counts (STRATA_CMD_GET_STATS)
+ * strata_get_stats() - the namespace's statistics (STRATA_CMD_GET_STATS)
  * @nl: the handle
- * @st: filled in; the same structure as STRATA_IOC_STATS
+ * @st: filled in: object counts (as STRATA_IOC_STATS has them) and the
+ *      enforcement counters
  * @err: failure
  *
  * Return: 0 or a negative errno.
  */
-int strata_get_stats(struct strata_nl *nl, struct strata_ioc_stats *st,
+int strata_get_stats(struct strata_nl *nl, struct strata_stats *st,
 		     struct strata_err *err)
 {
 	memset(st, 0, sizeof(*st));
@@ -807,4 +808,76 @@ int strata_get_members(struct strata_nl *nl, uint32_t id, const char *name,
 	*out = mv.v;
 	*n = mv.n;
 	return 0;
+}
+
+struct counters_ctx {
+	strata_counter_fn fn;
+	void *arg;
+};
+
+static int read_counter(const struct nlmsghdr *nlh,
+			const struct nlattr *const *tb, void *arg,
+			struct strata_err *err)
+{
+	struct counters_ctx *c = arg;
+	struct strata_counter ctr;
+	int ret;
+
+	if (!tb[STRATA_A_COUNTER])
+		return 0;
+	ret = strata_dec_counter(tb[STRATA_A_COUNTER], &ctr, err);
+	return ret ? ret : c->fn(&ctr, c->arg);
+}
+
+/**
+ * strata_dump_counters() - rule, tier default, profile and no-match
+ * counters (STRATA_CMD_GET_COUNTERS)
+ * @nl: the handle
+ * @kind: 0 for all; else STRATA_CTR_*: the objects that kind of counter
+ *        belongs to (rules and profile ends: policies; tier defaults:
+ *        tiers; no-match: endpoints)
+ * @id: with @kind, one object's counters (0: every object of the kind)
+ * @fn: called per counter; a negative return stops the dump
+ * @arg: its argument
+ * @generation: the generation the dump read (may be NULL)
+ * @err: failure; -ENOENT for an unknown object, -EAGAIN if a commit
+ *       interrupted the dump
+ *
+ * Return: 0 or a negative errno.
+ */
+int strata_dump_counters(struct strata_nl *nl, uint8_t kind, uint32_t id,
+			 strata_counter_fn fn, void *arg, uint64_t *generation,
+			 struct strata_err *err)
+{
+	struct counters_ctx c = { .fn = fn, .arg = arg };
+	struct strata_reqv rv;
+
+	strata_err_clear(err);
+	strata_reqv_init(&rv, nl->family, 0);
+	return request(nl, &rv,
+		       strata_enc_counters(&rv, STRATA_CMD_GET_COUNTERS, kind,
+					   id, err),
+		       read_counter, &c, generation, err);
+}
+
+/**
+ * strata_reset_counters() - zero counters (STRATA_CMD_RESET_COUNTERS)
+ * @nl: the handle
+ * @kind: 0 for all, else as strata_dump_counters()
+ * @id: with @kind, one object (0: every object of the kind)
+ * @err: failure
+ *
+ * Return: 0 or a negative errno.
+ */
+int strata_reset_counters(struct strata_nl *nl, uint8_t kind, uint32_t id,
+			  struct strata_err *err)
+{
+	struct strata_reqv rv;
+
+	strata_err_clear(err);
+	strata_reqv_init(&rv, nl->family, 0);
+	return request(nl, &rv,
+		       strata_enc_counters(&rv, STRATA_CMD_RESET_COUNTERS, kind,
+					   id, err),
+		       NULL, NULL, NULL, err);
 }

@@ -417,19 +417,247 @@ void strata_print_settings(FILE *f, const struct sc_settings *s)
 	}
 }
 
+static const char *const reason_names[__STRATA_REASON_MAX] = {
+	[STRATA_REASON_NONE] = "none",
+	[STRATA_REASON_POLICY] = "policy",
+	[STRATA_REASON_ESTABLISHED] = "established",
+	[STRATA_REASON_CT_INVALID] = "ct-invalid",
+	[STRATA_REASON_UNKNOWN_IFACE] = "unknown-iface",
+	[STRATA_REASON_NOT_COMMITTED] = "not-committed",
+	[STRATA_REASON_SPOOF] = "spoof",
+	[STRATA_REASON_TUNNEL] = "tunnel",
+	[STRATA_REASON_FAILSAFE] = "failsafe",
+	[STRATA_REASON_WL_TO_HOST] = "wl-to-host",
+	[STRATA_REASON_HOST_TO_WL] = "host-to-wl",
+	[STRATA_REASON_ND] = "nd",
+	[STRATA_REASON_NO_ENDPOINT] = "no-endpoint",
+};
+
 /**
- * strata_print_stats() - the counters, one "name value" per line
- * @f: output
- * @st: the counters
+ * strata_reason_name() - a verdict reason's keyword
+ * @reason: enum strata_reason
+ *
+ * Return: "policy", ..., or "unknown".
  */
-void strata_print_stats(FILE *f, const struct strata_ioc_stats *st)
+const char *strata_reason_name(unsigned int reason)
 {
+	if (reason < __STRATA_REASON_MAX && reason_names[reason])
+		return reason_names[reason];
+	return "unknown";
+}
+
+/**
+ * strata_counter_kind_name() - a counter kind's keyword
+ * @kind: enum strata_counter_kind
+ *
+ * Return: "rule", "tier-default", "profile-end", "no-match" or "unknown".
+ */
+const char *strata_counter_kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case STRATA_CTR_RULE:
+		return "rule";
+	case STRATA_CTR_TIER_DEFAULT:
+		return "tier-default";
+	case STRATA_CTR_PROFILE_END:
+		return "profile-end";
+	case STRATA_CTR_NO_MATCH:
+		return "no-match";
+	}
+	return "unknown";
+}
+
+/**
+ * strata_print_stats() - the statistics, one "name value" per line
+ * @f: output
+ * @st: the statistics
+ */
+void strata_print_stats(FILE *f, const struct strata_stats *st)
+{
+	const struct strata_ioc_stats *o = &st->obj;
+	unsigned int r;
+
 	fprintf(f,
 		"generation %llu\ntiers %u\npolicies %u\nrules %u\nipsets %u\n"
 		"members %u\nendpoints %u\nprograms %u\nclasses %u\n"
 		"mem-bytes %llu\ntx-open %s\n",
-		(unsigned long long)st->generation, st->tiers, st->policies,
-		st->rules, st->ipsets, st->members, st->endpoints, st->programs,
-		st->classes, (unsigned long long)st->mem_bytes,
-		st->tx_open ? "yes" : "no");
+		(unsigned long long)o->generation, o->tiers, o->policies,
+		o->rules, o->ipsets, o->members, o->endpoints, o->programs,
+		o->classes, (unsigned long long)o->mem_bytes,
+		o->tx_open ? "yes" : "no");
+	fprintf(f,
+		"packets %llu\nevaluations %llu\nflow-events %llu\n"
+		"flow-events-lost %llu\nlog-lines %llu\nlog-lines-lost %llu\n"
+		"ct-flushed %llu\n",
+		(unsigned long long)st->packets,
+		(unsigned long long)st->evaluations,
+		(unsigned long long)st->flow_events,
+		(unsigned long long)st->flow_events_lost,
+		(unsigned long long)st->log_lines,
+		(unsigned long long)st->log_lines_lost,
+		(unsigned long long)st->ct_flushed);
+	for (r = 0; r < __STRATA_REASON_MAX; r++)
+		fprintf(f, "reason %s %llu\n", strata_reason_name(r),
+			(unsigned long long)st->reasons[r]);
+}
+
+static const char *counter_list_name(const struct strata_counter *c)
+{
+	if (c->kind == STRATA_CTR_RULE || c->kind == STRATA_CTR_PROFILE_END)
+		return c->list ? "egress" : "ingress";
+	if (c->list < __STRATA_LIST_MAX)
+		return strata_list_names[c->list];
+	return "unknown";
+}
+
+/**
+ * strata_print_counter() - one counter on one line, e.g.
+ * "policy 5 ingress rule 0 flows 3 packets 3 bytes 180"
+ * @f: output
+ * @c: the counter
+ */
+void strata_print_counter(FILE *f, const struct strata_counter *c)
+{
+	switch (c->kind) {
+	case STRATA_CTR_RULE:
+		fprintf(f, "policy %u %s rule %u", c->id, counter_list_name(c),
+			c->index);
+		break;
+	case STRATA_CTR_PROFILE_END:
+		fprintf(f, "policy %u %s profile-end", c->id,
+			counter_list_name(c));
+		break;
+	case STRATA_CTR_TIER_DEFAULT:
+		fprintf(f, "tier %u %s default", c->id, counter_list_name(c));
+		break;
+	case STRATA_CTR_NO_MATCH:
+		fprintf(f, "endpoint %u %s no-match", c->id,
+			counter_list_name(c));
+		break;
+	default:
+		fprintf(f, "counter %u %u %u %u", c->kind, c->id, c->list,
+			c->index);
+		break;
+	}
+	fprintf(f, " flows %llu packets %llu bytes %llu\n",
+		(unsigned long long)c->flows, (unsigned long long)c->packets,
+		(unsigned long long)c->bytes);
+}
+
+static const char *hook_name(uint8_t hook)
+{
+	static const char *const names[__STRATA_HOOK_MAX] = {
+		[STRATA_HOOK_RAW_PRE] = "raw-prerouting",
+		[STRATA_HOOK_RAW_OUT] = "raw-output",
+		[STRATA_HOOK_PREDNAT] = "prednat",
+		[STRATA_HOOK_PRE] = "prerouting",
+		[STRATA_HOOK_INPUT] = "input",
+		[STRATA_HOOK_FORWARD] = "forward",
+		[STRATA_HOOK_OUTPUT] = "output",
+	};
+
+	return hook < __STRATA_HOOK_MAX ? names[hook] : "unknown";
+}
+
+const char *strata_verdict_name(uint8_t v)
+{
+	static const char *const names[__STRATA_VERDICT_MAX] = {
+		[STRATA_VERDICT_NONE] = "none",
+		[STRATA_VERDICT_ALLOW] = "allow",
+		[STRATA_VERDICT_DENY] = "deny",
+		[STRATA_VERDICT_REJECT] = "reject",
+		[STRATA_VERDICT_NOTRACK] = "notrack",
+	};
+
+	return v < __STRATA_VERDICT_MAX ? names[v] : "unknown";
+}
+
+const char *strata_hook_name(uint8_t hook)
+{
+	return hook_name(hook);
+}
+
+static void print_flow_addr(FILE *f, const struct strata_flow *fl,
+			    const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	fmt_addr(fl->family, addr, a, sizeof(a));
+	if (!fl->has_ports)
+		fputs(a, f);
+	else if (fl->family == STRATA_FAMILY_IPV6)
+		fprintf(f, "[%s]:%u", a, port);
+	else
+		fprintf(f, "%s:%u", a, port);
+}
+
+/**
+ * strata_print_event() - an event: a "commit" line, or a "flow" line and
+ * one continuation line per step (and per log rule)
+ * @f: output
+ * @ev: the event
+ */
+void strata_print_event(FILE *f, const struct strata_event *ev)
+{
+	const struct strata_flow *fl = &ev->flow;
+	char pn[8];
+	uint32_t i, j;
+
+	if (ev->type == STRATA_EVENT_COMMIT) {
+		fprintf(f, "commit generation %llu\n",
+			(unsigned long long)ev->generation);
+		return;
+	}
+	if (ev->type != STRATA_EVENT_FLOW) {
+		fputs("events lost\n", f);
+		return;
+	}
+	fprintf(f, "flow generation %llu %s reason %s hook %s %s ",
+		(unsigned long long)fl->generation,
+		strata_verdict_name(fl->verdict),
+		strata_reason_name(fl->reason), hook_name(fl->hook),
+		strata_proto_name(fl->proto, pn, sizeof(pn)));
+	print_flow_addr(f, fl, fl->saddr, fl->sport);
+	fputs(" -> ", f);
+	print_flow_addr(f, fl, fl->daddr, fl->dport);
+	if (fl->has_icmp)
+		fprintf(f, " icmp-type %u icmp-code %u", fl->icmp_type,
+			fl->icmp_code);
+	if (fl->iif[0])
+		fprintf(f, " iif %s", fl->iif);
+	if (fl->oif[0])
+		fprintf(f, " oif %s", fl->oif);
+	if (fl->ep_in)
+		fprintf(f, " ep-in %u", fl->ep_in);
+	if (fl->ep_out)
+		fprintf(f, " ep-out %u", fl->ep_out);
+	fprintf(f, " len %u mark 0x%x%s%s\n", fl->len, fl->mark,
+		fl->logged ? " logged" : "", fl->truncated ? " truncated" : "");
+	for (i = 0; i < fl->n_steps; i++) {
+		const struct strata_flow_step *st = &fl->steps[i];
+
+		fprintf(f, "\tstep endpoint %u %s", st->endpoint,
+			st->list < __STRATA_LIST_MAX
+				? strata_list_names[st->list]
+				: "unknown");
+		if (st->action)
+			fprintf(f, " %s by %s", strata_action_name(st->action),
+				strata_counter_kind_name(st->kind));
+		else
+			fputs(" no-verdict", f);
+		if (st->tier)
+			fprintf(f, " tier %u", st->tier);
+		if (st->policy)
+			fprintf(f, " policy %u", st->policy);
+		if (st->kind == STRATA_CTR_RULE)
+			fprintf(f, " rule %u", st->rule);
+		if (st->cookie)
+			fprintf(f, " cookie 0x%llx",
+				(unsigned long long)st->cookie);
+		fprintf(f, " passes %u\n", st->passes);
+		for (j = 0; j < st->n_logs; j++)
+			fprintf(f, "\tlog tier %u policy %u rule %u\n",
+				st->logs[j].tier, st->logs[j].policy,
+				st->logs[j].rule);
+	}
 }

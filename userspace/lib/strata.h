@@ -157,8 +157,66 @@ int strata_set_settings(struct strata_nl *nl, const struct sc_settings *s,
 			uint32_t mask, struct strata_err *err);
 int strata_get_settings(struct strata_nl *nl, struct sc_settings *s,
 			struct strata_err *err);
-int strata_get_stats(struct strata_nl *nl, struct strata_ioc_stats *st,
+
+/**
+ * struct strata_stats - STRATA_CMD_GET_STATS
+ * @obj: the object counts and memory (the same as STRATA_IOC_STATS)
+ * @packets: packets the hooks looked at
+ * @evaluations: decisions that evaluated policy
+ * @flow_events: flow events sent
+ * @flow_events_lost: flow events dropped
+ * @log_lines: log lines written
+ * @log_lines_lost: log lines suppressed by the rate limit
+ * @ct_flushed: conntrack entries removed when an endpoint lost an address
+ * @reasons: verdicts reached per enum strata_reason
+ */
+struct strata_stats {
+	struct strata_ioc_stats obj;
+	uint64_t packets;
+	uint64_t evaluations;
+	uint64_t flow_events;
+	uint64_t flow_events_lost;
+	uint64_t log_lines;
+	uint64_t log_lines_lost;
+	uint64_t ct_flushed;
+	uint64_t reasons[__STRATA_REASON_MAX];
+};
+
+int strata_get_stats(struct strata_nl *nl, struct strata_stats *st,
 		     struct strata_err *err);
+
+/**
+ * struct strata_counter - one counter (STRATA_A_COUNTER)
+ * @kind: enum strata_counter_kind
+ * @id: the policy (rules, profile ends), tier or endpoint
+ * @list: rules and profile ends: 0 ingress, 1 egress; tier defaults and
+ *        no-match actions: enum strata_list
+ * @index: rules: the rule's index in its direction
+ * @flows: decisions
+ * @packets: packets evaluated
+ * @bytes: bytes evaluated
+ */
+struct strata_counter {
+	uint8_t kind;
+	uint32_t id;
+	uint8_t list;
+	uint32_t index;
+	uint64_t flows;
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+typedef int (*strata_counter_fn)(const struct strata_counter *c, void *arg);
+
+/*
+ * Counters of every object (@kind 0), of every object of the kind that
+ * STRATA_CTR_@kind counts (@id 0), or of one object.
+ */
+int strata_dump_counters(struct strata_nl *nl, uint8_t kind, uint32_t id,
+			 strata_counter_fn fn, void *arg, uint64_t *generation,
+			 struct strata_err *err);
+int strata_reset_counters(struct strata_nl *nl, uint8_t kind, uint32_t id,
+			  struct strata_err *err);
 
 /*
  * Reading objects. A get takes an id, or a name when @id is 0. Dumps call
@@ -206,6 +264,141 @@ int strata_dump_members(struct strata_nl *nl, uint32_t id, const char *name,
 int strata_get_members(struct strata_nl *nl, uint32_t id, const char *name,
 		       struct strata_member **out, uint32_t *n,
 		       struct strata_err *err);
+
+/*
+ * Events: the "config" group announces every commit, the "flows" group
+ * every flow decision (rate-limited by the kernel). A monitor is a socket
+ * of its own, subscribed to the groups asked for.
+ */
+#define STRATA_MON_CONFIG (1U << 0)
+#define STRATA_MON_FLOWS  (1U << 1)
+
+#define STRATA_FLOW_MAX_STEPS 16
+#define STRATA_FLOW_MAX_LOGS  16
+
+/**
+ * struct strata_flow_log - a log rule that matched
+ * @tier: its tier (0: a profile)
+ * @policy: its policy
+ * @rule: its index in the policy's direction
+ */
+struct strata_flow_log {
+	uint32_t tier;
+	uint32_t policy;
+	uint32_t rule;
+};
+
+/**
+ * struct strata_flow_step - one program a decision evaluated
+ * @endpoint: the endpoint
+ * @list: enum strata_list
+ * @action: the deciding action (enum strata_action), 0 for none
+ * @kind: what decided (enum strata_counter_kind), 0 for nothing
+ * @tier: tier id, 0 for none
+ * @policy: policy or profile id, 0 for none
+ * @rule: the rule's index in the policy's direction
+ * @cookie: the rule's cookie
+ * @passes: pass rules and tier defaults passed
+ * @n_logs: entries in @logs
+ * @logs: the log rules that matched
+ */
+struct strata_flow_step {
+	uint32_t endpoint;
+	uint8_t list;
+	uint8_t action;
+	uint8_t kind;
+	uint32_t tier;
+	uint32_t policy;
+	uint32_t rule;
+	uint64_t cookie;
+	uint32_t passes;
+	uint32_t n_logs;
+	struct strata_flow_log logs[STRATA_FLOW_MAX_LOGS];
+};
+
+/**
+ * struct strata_flow - a flow event (enum strata_flow_attr)
+ * @generation: the generation that decided
+ * @timestamp: nanoseconds since the epoch
+ * @family: 4 or 6
+ * @proto: IP protocol
+ * @saddr: source address (IPv4 in the first 4 bytes)
+ * @daddr: destination address
+ * @has_ports: @sport and @dport were sent
+ * @sport: source port
+ * @dport: destination port
+ * @has_icmp: @icmp_type and @icmp_code were sent
+ * @icmp_type: ICMP type
+ * @icmp_code: ICMP code
+ * @iif: input interface, or empty
+ * @oif: output interface, or empty
+ * @ep_in: endpoint the packet came from, or 0
+ * @ep_out: endpoint the packet goes to, or 0
+ * @hook: enum strata_hook
+ * @verdict: enum strata_verdict
+ * @reason: enum strata_reason
+ * @len: packet length
+ * @mark: the packet mark after Strata
+ * @logged: a log rule matched
+ * @truncated: the kernel sent more steps or logs than the arrays hold
+ * @n_steps: entries in @steps
+ * @steps: the programs evaluated
+ */
+struct strata_flow {
+	uint64_t generation;
+	uint64_t timestamp;
+	uint8_t family;
+	uint8_t proto;
+	uint8_t saddr[16];
+	uint8_t daddr[16];
+	bool has_ports;
+	uint16_t sport;
+	uint16_t dport;
+	bool has_icmp;
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+	char iif[STRATA_IFNAME_LEN];
+	char oif[STRATA_IFNAME_LEN];
+	uint32_t ep_in;
+	uint32_t ep_out;
+	uint8_t hook;
+	uint8_t verdict;
+	uint8_t reason;
+	uint32_t len;
+	uint32_t mark;
+	bool logged;
+	bool truncated;
+	uint32_t n_steps;
+	struct strata_flow_step steps[STRATA_FLOW_MAX_STEPS];
+};
+
+/**
+ * enum strata_event_type - what a monitor saw
+ * @STRATA_EVENT_COMMIT: a commit (@generation)
+ * @STRATA_EVENT_FLOW: a flow decision (@flow)
+ * @STRATA_EVENT_LOST: the socket overflowed: events were lost
+ */
+enum strata_event_type {
+	STRATA_EVENT_COMMIT = 1,
+	STRATA_EVENT_FLOW,
+	STRATA_EVENT_LOST,
+};
+
+struct strata_event {
+	int type;
+	uint64_t generation;
+	struct strata_flow flow;
+};
+
+typedef int (*strata_event_fn)(const struct strata_event *ev, void *arg);
+
+struct strata_mon;
+
+struct strata_mon *strata_mon_open(unsigned int groups, struct strata_err *err);
+int strata_mon_fd(const struct strata_mon *mon);
+int strata_mon_read(struct strata_mon *mon, strata_event_fn fn, void *arg,
+		    struct strata_err *err);
+void strata_mon_close(struct strata_mon *mon);
 
 /* /dev/strata */
 int strata_dev_open(struct strata_err *err);

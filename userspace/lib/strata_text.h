@@ -176,7 +176,13 @@ void strata_print_ipset(FILE *f, const struct sc_ipset *s,
 			const struct strata_member *m, uint32_t n);
 void strata_print_endpoint(FILE *f, const struct sc_endpoint *e);
 void strata_print_settings(FILE *f, const struct sc_settings *s);
-void strata_print_stats(FILE *f, const struct strata_ioc_stats *st);
+void strata_print_stats(FILE *f, const struct strata_stats *st);
+void strata_print_counter(FILE *f, const struct strata_counter *c);
+const char *strata_reason_name(unsigned int reason);
+const char *strata_counter_kind_name(uint8_t kind);
+void strata_print_event(FILE *f, const struct strata_event *ev);
+const char *strata_verdict_name(uint8_t verdict);
+const char *strata_hook_name(uint8_t hook);
 
 /* JSON (stratactl(8), "JSON OUTPUT"); the caller owns the object. */
 struct json_object *strata_json_rule(const struct sc_rule *r);
@@ -190,6 +196,8 @@ struct json_object *strata_json_member(uint8_t family, uint8_t kind,
 				       const struct strata_member *m);
 struct json_object *strata_json_endpoint(const struct sc_endpoint *e);
 struct json_object *strata_json_settings(const struct sc_settings *s);
-struct json_object *strata_json_stats(const struct strata_ioc_stats *st);
+struct json_object *strata_json_stats(const struct strata_stats *st);
+struct json_object *strata_json_counter(const struct strata_counter *c);
+struct json_object *strata_json_event(const struct strata_event *ev);
 
 #endif /* STRATA_TEXT_H */
