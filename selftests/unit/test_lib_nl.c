@@ -190,10 +190,12 @@ static struct nl_msg *reply(struct strata_reqv *rv, struct fake *f)
 
 /* A reply holding the nest of a request the encoders build. */
 static void reply_copy(struct strata_reqv *rv, struct fake *f,
-		       struct strata_reqv *enc, uint16_t attr)
+		       struct strata_reqv *enc, uint16_t attr,
+		       struct strata_reqv *all)
 {
 	const struct nlattr *tb[STRATA_A_MAX + 1];
-	struct nl_msg *m = reply(rv, f);
+	/* with @rv NULL, appended to the last reply of @all */
+	struct nl_msg *m = rv ? reply(rv, f) : all->v[all->n - 1].msg;
 
 	tl_parse_msg(nlmsg_hdr(enc->v[0].msg), tb);
 	assert_int_equal(nla_put(m, attr | NLA_F_NESTED, nla_len(tb[attr]),
@@ -446,7 +448,7 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 		assert_int_equal(strata_enc_settings(&enc, &f->settings,
 						     STRATA_SETTINGS_ALL, &e),
 				 0);
-		reply_copy(&rv, f, &enc, STRATA_A_SETTINGS);
+		reply_copy(&rv, f, &enc, STRATA_A_SETTINGS, &rv);
 		break;
 	case STRATA_CMD_GET_TIER:
 		for (i = 0; i < f->n_tier; i++) {
@@ -454,7 +456,9 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 			    i != find(f, SC_OBJ_TIER, tb[STRATA_A_TIER]))
 				continue;
 			strata_enc_tier(&enc, f->tier[i], false, &e);
-			reply_copy(&rv, f, &enc, STRATA_A_TIER);
+			/* a dump packs every tier into one message */
+			reply_copy(dump && rv.n ? NULL : &rv, f, &enc,
+				   STRATA_A_TIER, &rv);
 		}
 		if (!dump && !rv.n)
 			code = -ENOENT;
@@ -465,7 +469,8 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 					       tb[STRATA_A_ENDPOINT]))
 				continue;
 			strata_enc_endpoint(&enc, f->ep[i], false, &e);
-			reply_copy(&rv, f, &enc, STRATA_A_ENDPOINT);
+			reply_copy(dump && rv.n ? NULL : &rv, f, &enc,
+				   STRATA_A_ENDPOINT, &rv);
 		}
 		if (!dump && !rv.n)
 			code = -ENOENT;
@@ -528,10 +533,13 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 		for (i = 0; i < f->n_pol; i++) {
 			uint32_t k;
 
+			struct nl_msg *r;
+
 			if (find_ctr_sel(tb[STRATA_A_COUNTER], f->pol[i]->id))
 				continue;
+			/* many counters in one message, as the kernel does */
+			r = reply(&rv, f);
 			for (k = 0; k < f->pol[i]->n_rules[SC_INGRESS]; k++) {
-				struct nl_msg *r = reply(&rv, f);
 				struct nlattr *nn = nla_nest_start(
 					r, STRATA_A_COUNTER | NLA_F_NESTED);
 
@@ -770,6 +778,8 @@ static void dumps_and_gets(void **state)
 	struct sc_policy *p[3] = { tl_policy(1, 250, 120), tl_policy(2, 0, 0),
 				   tl_policy(3, 7, 301) };
 	struct sc_tier *t = tl_tier(10, STRATA_ACT_DENY);
+	struct sc_tier *t2 = tl_tier(11, STRATA_ACT_PASS);
+	struct sc_endpoint *e2 = tl_endpoint(31, true);
 	struct sc_ipset *s = tl_ipset(20, 6, STRATA_IPSET_NET);
 	struct strata_member *m = tl_members(6, STRATA_IPSET_NET, 4500), *got;
 	struct sc_endpoint *e = tl_endpoint(30, false);
@@ -790,8 +800,10 @@ static void dumps_and_gets(void **state)
 		assert_int_equal(strata_put_policy(&f.nl, p[i], false, &err),
 				 0);
 	assert_int_equal(strata_put_tier(&f.nl, t, false, &err), 0);
+	assert_int_equal(strata_put_tier(&f.nl, t2, false, &err), 0);
 	assert_int_equal(strata_put_ipset(&f.nl, s, m, 4500, false, &err), 0);
 	assert_int_equal(strata_put_endpoint(&f.nl, e, false, &err), 0);
+	assert_int_equal(strata_put_endpoint(&f.nl, e2, false, &err), 0);
 	tl_settings(&set);
 	assert_int_equal(
 		strata_set_settings(&f.nl, &set, STRATA_SETTINGS_ALL, &err), 0);
@@ -803,14 +815,19 @@ static void dumps_and_gets(void **state)
 	for (i = 0; i < 3; i++)
 		assert_equal_obj(strata_policy_equal, p[i], b.pol[i]);
 	assert_int_equal(strata_dump_tiers(&f.nl, bag_tier, &b, NULL, &err), 0);
+	/* both tiers arrive in one message */
+	assert_int_equal(b.n_tier, 2);
 	assert_equal_obj(strata_tier_equal, t, b.tier[0]);
+	assert_equal_obj(strata_tier_equal, t2, b.tier[1]);
 	assert_int_equal(strata_dump_ipsets(&f.nl, bag_ipset, &b, NULL, &err),
 			 0);
 	assert_equal_obj(strata_ipset_equal, s, b.set[0]);
 	assert_int_equal(b.count[0], 4500);
 	assert_int_equal(strata_dump_endpoints(&f.nl, bag_ep, &b, NULL, &err),
 			 0);
+	assert_int_equal(b.n_ep, 2);
 	assert_equal_obj(strata_endpoint_equal, e, b.ep[0]);
+	assert_equal_obj(strata_endpoint_equal, e2, b.ep[1]);
 	bag_release(&b);
 
 	assert_int_equal(strata_get_members(&f.nl, 0, "set-20", &got, &n, &err),
@@ -880,6 +897,8 @@ static void dumps_and_gets(void **state)
 	sc_ipset_put(s);
 	sc_endpoint_put(e);
 	free(m);
+	sc_tier_put(t2);
+	sc_endpoint_put(e2);
 	fake_release(&f);
 }
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/genetlink.h>
 #include "strata.h"
 #include "nl.h"
 
@@ -71,6 +72,38 @@ int strata_attr_parse_nested(const struct nlattr **tb, int max,
 			     const struct nlattr *nest)
 {
 	return strata_attr_parse(tb, max, adata(nest), alen(nest));
+}
+
+/**
+ * strata_msg_each() - every top-level attribute of one type, in order
+ * @nlh: a generic netlink message
+ * @type: the attribute type
+ * @fn: called for each; a non-zero return stops and is returned
+ * @arg: its argument
+ * @err: for @fn
+ *
+ * Return: 0, what @fn returned, or -EBADMSG for a malformed message.
+ */
+int strata_msg_each(const struct nlmsghdr *nlh, int type,
+		    int (*fn)(const struct nlattr *a, void *arg,
+			      struct strata_err *err),
+		    void *arg, struct strata_err *err)
+{
+	const struct nlattr *a;
+	int rem, ret;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return bad(err, "short message");
+	for_each_attr(a, (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+		      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN), rem)
+	{
+		if ((a->nla_type & NLA_TYPE_MASK) != type)
+			continue;
+		ret = fn(a, arg, err);
+		if (ret)
+			return ret;
+	}
+	return rem >= NLA_HDRLEN ? bad(err, "attribute length") : 0;
 }
 
 static int get_u8(const struct nlattr *a, uint8_t *v)

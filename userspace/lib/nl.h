@@ -133,6 +133,14 @@ int strata_attr_parse(const struct nlattr **tb, int max, const void *data,
 		      int len);
 int strata_attr_parse_nested(const struct nlattr **tb, int max,
 			     const struct nlattr *nest);
+/*
+ * Call @fn for each top-level attribute of @type in a reply, in order: a
+ * message may carry several objects (counter dumps do).
+ */
+int strata_msg_each(const struct nlmsghdr *nlh, int type,
+		    int (*fn)(const struct nlattr *a, void *arg,
+			      struct strata_err *err),
+		    void *arg, struct strata_err *err);
 int strata_dec_tier(const struct nlattr *nest, struct sc_tier **out,
 		    struct strata_err *err);
 /* @r's lists point into the attribute: copy the rule before freeing it. */

@@ -348,19 +348,15 @@ struct reader {
 	struct strata_pasm pasm;
 };
 
-static int read_obj(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
-		    void *arg, struct strata_err *err)
+static int read_one(const struct nlattr *a, void *arg, struct strata_err *err)
 {
 	struct reader *r = arg;
-	const struct nlattr *a = tb[strata_kind_attr(r->kind)];
 	struct sc_endpoint *e;
 	struct sc_ipset *s;
 	struct sc_tier *t;
 	uint32_t count;
 	int ret;
 
-	if (!a)
-		return 0;
 	switch (r->kind) {
 	case SC_OBJ_TIER:
 		ret = strata_dec_tier(a, &t, err);
@@ -375,6 +371,18 @@ static int read_obj(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
 		return ret ? ret : r->endpoint_fn(e, r->arg);
 	}
 	return -EINVAL;
+}
+
+/* Every object in a reply (one per message, or several). */
+static int read_obj(const struct nlmsghdr *nlh, const struct nlattr *const *tb,
+		    void *arg, struct strata_err *err)
+{
+	struct reader *r = arg;
+	uint16_t type = strata_kind_attr(r->kind);
+
+	if (!tb[type])
+		return 0;
+	return strata_msg_each(nlh, type, read_one, r, err);
 }
 
 static bool pasm_whole(const struct strata_pasm *a)
@@ -703,21 +711,27 @@ struct members_ctx {
 	void *arg;
 };
 
-static int read_members(const struct nlmsghdr *nlh,
-			const struct nlattr *const *tb, void *arg,
-			struct strata_err *err)
+static int read_members_one(const struct nlattr *a, void *arg,
+			    struct strata_err *err)
 {
 	struct members_ctx *c = arg;
 	const struct strata_member *m;
 	uint32_t n;
 	int ret;
 
-	if (!tb[STRATA_A_IPSET])
-		return 0;
-	ret = strata_dec_ipset(tb[STRATA_A_IPSET], NULL, NULL, &m, &n, err);
+	ret = strata_dec_ipset(a, NULL, NULL, &m, &n, err);
 	if (ret || !n)
 		return ret;
 	return c->fn(m, n, c->arg);
+}
+
+static int read_members(const struct nlmsghdr *nlh,
+			const struct nlattr *const *tb, void *arg,
+			struct strata_err *err)
+{
+	if (!tb[STRATA_A_IPSET])
+		return 0;
+	return strata_msg_each(nlh, STRATA_A_IPSET, read_members_one, arg, err);
 }
 
 /**
@@ -815,18 +829,26 @@ struct counters_ctx {
 	void *arg;
 };
 
-static int read_counter(const struct nlmsghdr *nlh,
-			const struct nlattr *const *tb, void *arg,
-			struct strata_err *err)
+static int read_counter_one(const struct nlattr *a, void *arg,
+			    struct strata_err *err)
 {
 	struct counters_ctx *c = arg;
 	struct strata_counter ctr;
 	int ret;
 
+	ret = strata_dec_counter(a, &ctr, err);
+	return ret ? ret : c->fn(&ctr, c->arg);
+}
+
+/* Counter dumps carry many counters per message. */
+static int read_counter(const struct nlmsghdr *nlh,
+			const struct nlattr *const *tb, void *arg,
+			struct strata_err *err)
+{
 	if (!tb[STRATA_A_COUNTER])
 		return 0;
-	ret = strata_dec_counter(tb[STRATA_A_COUNTER], &ctr, err);
-	return ret ? ret : c->fn(&ctr, c->arg);
+	return strata_msg_each(nlh, STRATA_A_COUNTER, read_counter_one, arg,
+			       err);
 }
 
 /**
