@@ -8,6 +8,7 @@
  */
 #include "test_lib_util.h"
 #include "state.h"
+#include "strata_text.h"
 
 #define NSETS 32
 
@@ -475,6 +476,95 @@ static void engine_refuses_dangling(void **state)
 	world_free(&w);
 }
 
+static void read_batch(struct strata_batch *b, const char *text)
+{
+	struct strata_perr perr;
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+
+	assert_non_null(f);
+	strata_batch_init(b);
+	if (strata_batch_read(b, f, &perr))
+		fail_msg("line %u: %s", perr.line, perr.msg);
+	fclose(f);
+}
+
+/* A batch file as a whole state: what "stratactl load" does. */
+static void batch_image(void **state)
+{
+	static const char text[] =
+		"tier add id 1 name old\n"
+		"flush\n"
+		"ipset add id 7 name web family 4 kind net members 10.0.0.0/8\n"
+		"ipset add-members name web members 192.168.1.7,172.16.0.0/12\n"
+		"tier add id 10 name security default pass\n"
+		"policy add id 5 name web ingress allow proto tcp dport 80\n"
+		"policy replace id 5 name web2 ingress deny src-set 7\n"
+		"endpoint add id 3 name pod workload iface cali1 addr 10.0.0.5\n"
+		"\tingress tier 10 policies 5\n"
+		"settings set log-rate 99 wl-prefixes veth\n";
+	static const struct sc_limits caps = { 100, 100, 100, 100, 100, 100 };
+	struct strata_member m[4];
+	const struct strata_op *failed;
+	const struct sc_policy *p;
+	const struct sc_ipset *set;
+	struct sc_state *st = new_state();
+	struct strata_batch b;
+	struct strata_err err;
+	struct sc_settings s;
+	uint64_t cursor = 0;
+	size_t len;
+	void *img;
+
+	read_batch(&b, text);
+	sc_settings_default(&s, &caps);
+	assert_int_equal(strata_batch_image(&b, &s, &img, &len, &failed, &err),
+			 0);
+	load(st, img, len);
+	/* flushed before, replaced later: the last word wins */
+	assert_null(sc_state_find_tier(st, 1, NULL));
+	assert_non_null(sc_state_find_tier(st, 10, NULL));
+	p = sc_state_find_policy(st, 5, NULL);
+	assert_string_equal(p->name, "web2");
+	assert_int_equal(p->n_rules[SC_INGRESS], 1);
+	assert_int_equal(p->rules[SC_INGRESS][0].action, STRATA_ACT_DENY);
+	/* the set's own members and those added later */
+	set = sc_state_find_ipset(st, 0, "web");
+	assert_int_equal(sc_state_ipset_count(st, set), 3);
+	assert_int_equal(sc_state_members(st, set, &cursor, m, 4), 3);
+	assert_non_null(sc_state_find_endpoint(st, 3, NULL));
+	/* settings: the given ones changed, the rest as they were */
+	assert_int_equal(sc_state_settings(st)->log_rate, 99);
+	assert_int_equal(sc_state_settings(st)->n_wl_prefixes, 1);
+	assert_string_equal(sc_state_settings(st)->wl_prefixes[0], "veth");
+	assert_int_equal(sc_state_settings(st)->vxlan_port, 4789);
+	free(img);
+	strata_batch_release(&b);
+	sc_state_free(st);
+
+	/* what does not describe a state */
+	read_batch(&b, "tier add id 1 name a\ntier del id 1\n");
+	assert_int_equal(strata_batch_image(&b, &s, &img, &len, &failed, &err),
+			 -EINVAL);
+	assert_int_equal(failed->line, 2);
+	assert_string_equal(err.msg, "del cannot be part of a complete state");
+	strata_batch_release(&b);
+	read_batch(&b, "tier add id 1 name a\n\ntier add id 1 name b\n");
+	assert_int_equal(strata_batch_image(&b, &s, &img, &len, &failed, &err),
+			 -EEXIST);
+	assert_int_equal(failed->line, 3);
+	assert_string_equal(err.msg, "tier 1 is added twice");
+	strata_batch_release(&b);
+	read_batch(&b, "ipset add-members id 9 members 10.0.0.1\n");
+	assert_int_equal(strata_batch_image(&b, &s, &img, &len, &failed, &err),
+			 -ENOENT);
+	strata_batch_release(&b);
+	read_batch(&b, "ipset add id 9 name s family 4 kind addr\n"
+		       "ipset del-members id 9 members 10.0.0.1\n");
+	assert_int_equal(strata_batch_image(&b, &s, &img, &len, &failed, &err),
+			 -EINVAL);
+	strata_batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +572,7 @@ int main(void)
 		cmocka_unit_test(minimal_image),
 		cmocka_unit_test(engine_loads_it),
 		cmocka_unit_test(engine_refuses_dangling),
+		cmocka_unit_test(batch_image),
 	};
 
 	return cmocka_run_group_tests_name("lib_image", tests, NULL, NULL);

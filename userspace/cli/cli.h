@@ -102,6 +102,8 @@ int cmd_flush(int argc, char **argv);
 void usage_flush(FILE *f);
 int cmd_batch(int argc, char **argv);
 void usage_batch(FILE *f);
+int cmd_load(int argc, char **argv);
+void usage_load(FILE *f);
 int cmd_show(int argc, char **argv);
 void usage_show(FILE *f);
 

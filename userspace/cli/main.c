@@ -30,6 +30,9 @@ static const struct cmd cmds[] = {
 	{ "flush", cmd_flush, "delete every object", usage_flush },
 	{ "batch", cmd_batch, "apply a file of commands as one transaction",
 	  usage_batch },
+	{ "load", cmd_load,
+	  "replace everything with a file's configuration, at once",
+	  usage_load },
 	{ "version", cmd_version, "show CLI and kernel module versions",
 	  usage_version },
 };

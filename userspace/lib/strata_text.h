@@ -153,6 +153,18 @@ void strata_batch_release(struct strata_batch *b);
 int strata_batch_apply(struct strata_nl *nl, const struct strata_batch *b,
 		       uint64_t *generation, const struct strata_op **failed,
 		       struct strata_err *err);
+/*
+ * A batch file as a complete state image: its objects, and @settings with
+ * its "settings set" lines applied. Only what describes a state is
+ * allowed (add, replace, add-members, settings set, flush).
+ */
+int strata_batch_image(const struct strata_batch *b,
+		       const struct sc_settings *settings, void **image,
+		       size_t *len, const struct strata_op **failed,
+		       struct strata_err *err);
+/* Copy the fields of @mask (STRATA_SETTINGS_F()) from @src to @dst. */
+void strata_settings_apply(struct sc_settings *dst,
+			   const struct sc_settings *src, uint32_t mask);
 
 /*
  * Text output in the grammar "add" accepts: a command per object, its
