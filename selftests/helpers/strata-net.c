@@ -1427,6 +1427,8 @@ static void probe_start(struct probe *p)
 		setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
 	else if (p->kind != P_ICMP)
 		setsockopt(p->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+	if (p->fam == AF_INET6)
+		setsockopt(p->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (p->src[0] || p->sport) {
 		if (sa_parse(p->src[0] ? p->src : (p->fam == AF_INET ? "0.0.0.0" : "::"),
 			     p->kind == P_ICMP ? 0 : p->sport, &s, &sl) != p->fam) {
