@@ -287,25 +287,40 @@ int sc_policy_add_rules(struct sc_policy *p, enum sc_dir dir,
 			const struct sc_rule *rules, u32 n, struct sc_err *err)
 {
 	u32 old = p->n_rules[dir], i;
-	struct sc_rule *r;
+	struct sc_rule *r = p->rules[dir];
 
 	if (!n)
 		return 0;
 	if ((u64)old + n > SC_MAX_RULES_PER_POLICY)
 		return sc_errf(err, -ENOSPC, "too many rules in one policy",
 			       SC_OBJ_POLICY, p->id, old + n);
-	/* Rules stay contiguous: copy the old array when growing. */
-	r = sc_arena_alloc(&p->arena, (size_t)(old + n) * sizeof(*r));
-	if (!r)
-		return sc_errf(err, -ENOMEM, "out of memory", SC_OBJ_POLICY,
-			       p->id, 0);
-	if (old)
-		memcpy(r, p->rules[dir], (size_t)old * sizeof(*r));
+	/*
+	 * Rules stay contiguous. Appending one at a time (image loads,
+	 * continuation messages) must not copy the array each time, so the
+	 * array grows geometrically; the arena keeps the old copies, which
+	 * adds at most the final size again.
+	 */
+	if (old + n > p->cap_rules[dir]) {
+		u32 cap = p->cap_rules[dir] ? p->cap_rules[dir] : 4;
+
+		while (cap < old + n)
+			cap = cap > SC_MAX_RULES_PER_POLICY / 2 ?
+			      SC_MAX_RULES_PER_POLICY : cap * 2;
+		if (old == 0 || n > old)
+			cap = old + n;	/* first or bulk add: exact fit */
+		r = sc_arena_alloc(&p->arena, (size_t)cap * sizeof(*r));
+		if (!r)
+			return sc_errf(err, -ENOMEM, "out of memory",
+				       SC_OBJ_POLICY, p->id, 0);
+		if (old)
+			memcpy(r, p->rules[dir], (size_t)old * sizeof(*r));
+		p->rules[dir] = r;
+		p->cap_rules[dir] = cap;
+	}
 	for (i = 0; i < n; i++)
 		if (sc_rule_copy(&p->arena, &r[old + i], &rules[i]))
 			return sc_errf(err, -ENOMEM, "out of memory",
 				       SC_OBJ_POLICY, p->id, 0);
-	p->rules[dir] = r;
 	p->n_rules[dir] = old + n;
 	return 0;
 }

@@ -144,6 +144,7 @@ struct sc_policy {
 	u32 id;
 	char name[STRATA_NAME_LEN];
 	u32 n_rules[SC_NDIRS];
+	u32 cap_rules[SC_NDIRS];	/* slots allocated in rules[] */
 	struct sc_rule *rules[SC_NDIRS];
 	u64 serial;
 	u32 refs;
