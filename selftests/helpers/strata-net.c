@@ -1240,6 +1240,7 @@ static bool tok_ok(const char *res, const char *tok)
 }
 
 static char title[256];
+static long start_ms;
 static int failures, points;
 
 static void point(const char *line, const char *res, char **tok, int ntok,
@@ -2207,6 +2208,7 @@ static void run_line(char *raw)
 			group_run();
 			p += 1 + strspn(p + 1, " \t");
 			scopy(title, sizeof(title), p);
+			printf("# [%ld ms] %s\n", now_ms() - start_ms, title);
 			return;
 		}
 	}
@@ -2402,6 +2404,7 @@ int main(int argc, char **argv)
 	nss[0].fd = self_ns;
 	nns = 1;
 	epfd = epoll_create1(EPOLL_CLOEXEC);
+	start_ms = now_ms();
 	next_uid = ((uint32_t)getpid() << 12) ^ (uint32_t)now_ns();
 	while (getline(&line, &cap, in) > 0)
 		run_line(line);
