@@ -26,16 +26,6 @@
 #include "core/model.h"
 #include "core/state.h"
 
-/*
- * The extended ack cookie of a refusal by the engine: which object it
- * concerns. Returned with the error message in the NLMSG_ERROR reply.
- */
-struct strata_err_cookie {
-	u8 kind;	/* enum sc_obj_kind */
-	u8 pad[3];
-	u32 id;
-};
-
 /* The largest payload one attribute can carry. */
 #define STRATA_ATTR_MAX		(U16_MAX - NLA_HDRLEN)
 /* Room a rule may take so that a policy nest holding it still fits. */

@@ -57,16 +57,16 @@ struct sc_err {
 	char detail[96];
 };
 
-enum sc_obj_kind {
-	SC_OBJ_NONE,
-	SC_OBJ_TIER,
-	SC_OBJ_POLICY,
-	SC_OBJ_IPSET,
-	SC_OBJ_ENDPOINT,
-	SC_OBJ_SETTINGS,
-	SC_OBJ_MEMBER,
-	SC_OBJ_IMAGE,
-	SC_OBJ_TX,
+enum sc_obj_kind {	/* the uapi's error cookie kinds */
+	SC_OBJ_NONE = STRATA_ERR_OBJ_NONE,
+	SC_OBJ_TIER = STRATA_ERR_OBJ_TIER,
+	SC_OBJ_POLICY = STRATA_ERR_OBJ_POLICY,
+	SC_OBJ_IPSET = STRATA_ERR_OBJ_IPSET,
+	SC_OBJ_ENDPOINT = STRATA_ERR_OBJ_ENDPOINT,
+	SC_OBJ_SETTINGS = STRATA_ERR_OBJ_SETTINGS,
+	SC_OBJ_MEMBER = STRATA_ERR_OBJ_MEMBER,
+	SC_OBJ_IMAGE = STRATA_ERR_OBJ_IMAGE,
+	SC_OBJ_TX = STRATA_ERR_OBJ_TX,
 };
 
 int sc_errf(struct sc_err *err, int code, const char *msg, u8 kind, u32 id,

@@ -104,13 +104,6 @@ void strata_nl_close(struct strata_nl *nl)
 	free(nl);
 }
 
-/* The object cookie core errors carry: {u8 kind, u8 pad[3], u32 id}. */
-struct strata_err_cookie {
-	uint8_t kind;
-	uint8_t pad[3];
-	uint32_t id;
-};
-
 static void format_kernel_msg(struct strata_err *err)
 {
 	const char *text = err->kmsg;

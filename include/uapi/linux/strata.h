@@ -52,15 +52,31 @@
  * is a transaction of its own. Reads always see committed state. Every
  * commit is announced on the "config" multicast group.
  *
+ * Errors. Besides the message and the offending attribute, a refusal by
+ * the engine carries an extended ack cookie, struct strata_err_cookie,
+ * naming the object it concerns (kind and id).
+ *
  * Objects: NEW_x creates (-EEXIST if the id exists) or, with
  * NLM_F_REPLACE, creates or replaces; DEL_x deletes by id or name; GET_x
- * returns one object by id or name, or all of them with NLM_F_DUMP.
- * Dumps resume across messages, report STRATA_A_GENERATION in every
- * message, and set NLM_F_DUMP_INTR if a commit happened meanwhile.
+ * returns one object by id or name, or all of them with NLM_F_DUMP. A
+ * single GET_x whose object does not fit one message fails with -EMSGSIZE:
+ * dump it instead. Dumps carry as many objects per message as fit, resume
+ * across messages, report STRATA_A_GENERATION in every message (a message
+ * may carry only the generation), set NLM_F_DUMP_INTR if a commit happened
+ * meanwhile, and report a failure as the error of NLMSG_DONE.
+ *
+ * Sizes. An attribute holds at most 65,531 bytes, so one endpoint (its
+ * addresses, spoof prefixes and policy references) and one rule must each
+ * fit in about 64 KiB: up to roughly 3,000 prefixes or 16,000 policy
+ * references. Larger ones cannot be sent over netlink (libstrata refuses
+ * them with -EMSGSIZE) and can only be loaded by image; such objects then
+ * dump with -EMSGSIZE. Policies and sets have no such limit (they span
+ * messages, see below).
  *
  * Large objects span several messages: a policy's rules can be appended
  * with NEW_POLICY carrying STRATA_POLICY_F_APPEND in STRATA_POLICY_A_FLAGS
- * (same transaction as its creation), and set members are added with
+ * (same transaction as its creation; APPEND and NLM_F_REPLACE exclude each
+ * other), and set members are added with
  * ADD_MEMBERS. In dumps, a policy whose rules do not fit one message is
  * continued in the next with STRATA_POLICY_A_INGRESS_START/EGRESS_START
  * giving the index of the first rule carried.
@@ -70,6 +86,8 @@
  *   GET_VERSION      -> VERSION_ABI, VERSION_GENL, VERSION_MODULE, GENERATION
  *   TX_BEGIN, TX_ABORT
  *   TX_COMMIT        -> GENERATION
+ *   (a change outside a transaction, committed at once, also replies with
+ *   GENERATION)
  *   NEW_TIER         TIER { ID, NAME, DEFAULT_ACTION }
  *   NEW_POLICY       POLICY { ID, NAME, INGRESS [RULE...], EGRESS [RULE...],
  *                    FLAGS }
@@ -164,6 +182,42 @@ enum strata_cmd {
 };
 
 #define STRATA_CMD_MAX (__STRATA_CMD_MAX - 1)
+
+/**
+ * enum strata_err_obj - the kind of object an error concerns
+ * @STRATA_ERR_OBJ_NONE: none in particular
+ * @STRATA_ERR_OBJ_TIER: a tier
+ * @STRATA_ERR_OBJ_POLICY: a policy or profile
+ * @STRATA_ERR_OBJ_IPSET: an IP set
+ * @STRATA_ERR_OBJ_ENDPOINT: an endpoint
+ * @STRATA_ERR_OBJ_SETTINGS: the settings
+ * @STRATA_ERR_OBJ_MEMBER: an IP set member (id: the set)
+ * @STRATA_ERR_OBJ_IMAGE: the image as a whole
+ * @STRATA_ERR_OBJ_TX: the transaction
+ */
+enum strata_err_obj {
+	STRATA_ERR_OBJ_NONE,
+	STRATA_ERR_OBJ_TIER,
+	STRATA_ERR_OBJ_POLICY,
+	STRATA_ERR_OBJ_IPSET,
+	STRATA_ERR_OBJ_ENDPOINT,
+	STRATA_ERR_OBJ_SETTINGS,
+	STRATA_ERR_OBJ_MEMBER,
+	STRATA_ERR_OBJ_IMAGE,
+	STRATA_ERR_OBJ_TX,
+};
+
+/**
+ * struct strata_err_cookie - extended ack cookie of a refused request
+ * @kind: enum strata_err_obj
+ * @pad: zero
+ * @id: the object's id (0 if unknown)
+ */
+struct strata_err_cookie {
+	__u8	kind;
+	__u8	pad[3];
+	__u32	id;
+};
 
 /**
  * enum strata_attr - top-level attributes
@@ -895,7 +949,8 @@ enum strata_log_attr {
  * pool and no two ranges overlap (so no list can alias or contain
  * another), every count against the limits, every reference, and that ids
  * and names are unique. An image replaces the whole state, settings
- * included.
+ * included. A section type absent from the table is empty (the settings
+ * section is required).
  */
 #define STRATA_IMAGE_MAGIC	0x49525453	/* "STRI" */
 #define STRATA_IMAGE_VERSION	1
