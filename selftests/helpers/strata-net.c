@@ -72,6 +72,8 @@
  *   useq stop LABEL            sent= recv= lost= reorder= dup=
  *   tstream start LABEL NS DST PORT [kbps=N] TCP pseudo-random stream
  *   tstream stop LABEL         sent= checked= bad= ok|broken
+ *   uflow start LABEL NS DST PORT [pps=N]   UDP requests to an echo server
+ *   uflow stop LABEL           sent= replies= lost= ok|broken
  *
  * Other
  *
@@ -111,12 +113,12 @@
 #define SOL_NETLINK 270
 #endif
 
-#define MAXNS		32
-#define MAXPROBES	256
-#define MAXTOK		48
-#define ADDRLEN		INET6_ADDRSTRLEN
-#define MAGIC		0x5354524eU	/* "STRN" */
-#define SEQMAGIC	0x53455131U	/* "SEQ1" */
+#define MAXNS	  32
+#define MAXPROBES 256
+#define MAXTOK	  48
+#define ADDRLEN	  INET6_ADDRSTRLEN
+#define MAGIC	  0x5354524eU /* "STRN" */
+#define SEQMAGIC  0x53455131U /* "SEQ1" */
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -309,11 +311,11 @@ static int sock_in(const char *ns, int domain, int type, int proto)
 
 struct arrival {
 	uint8_t proto;
-	uint32_t uid;		/* ICMP: probe magic id */
-	uint8_t type, code;	/* ICMP */
+	uint32_t uid; /* ICMP: probe magic id */
+	uint8_t type, code; /* ICMP */
 	char src[ADDRLEN];
 	uint16_t sport;
-	char dst[ADDRLEN];	/* where the server was reached */
+	char dst[ADDRLEN]; /* where the server was reached */
 	char ns[32];
 	int count;
 };
@@ -322,9 +324,9 @@ static struct arrival *arr;
 static size_t narr, carr;
 static pthread_mutex_t arr_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void arrival_add(uint8_t proto, uint32_t uid, uint8_t type,
-			uint8_t code, const char *src, uint16_t sport,
-			const char *dst, const char *ns)
+static void arrival_add(uint8_t proto, uint32_t uid, uint8_t type, uint8_t code,
+			const char *src, uint16_t sport, const char *dst,
+			const char *ns)
 {
 	size_t i;
 
@@ -364,8 +366,14 @@ out:
 /* ---- servers ---------------------------------------------------------- */
 
 enum srv_kind {
-	SRV_TCP_LISTEN, SRV_TCP_CONN, SRV_UDP, SRV_ICMP4, SRV_ICMP6,
-	SRV_SEQ, SRV_STREAM_LISTEN, SRV_STREAM_CONN,
+	SRV_TCP_LISTEN,
+	SRV_TCP_CONN,
+	SRV_UDP,
+	SRV_ICMP4,
+	SRV_ICMP6,
+	SRV_SEQ,
+	SRV_STREAM_LISTEN,
+	SRV_STREAM_CONN,
 };
 
 struct srv {
@@ -462,8 +470,9 @@ static void srv_stream_read(struct srv *c)
 	if (n <= 0) {
 		int fl = fcntl(c->fd, F_GETFL);
 
-		snprintf(out, sizeof(out), "checked=%" PRIu64 " bad=%" PRIu64 "\n",
-			 c->checked, c->bad);
+		snprintf(out, sizeof(out),
+			 "checked=%" PRIu64 " bad=%" PRIu64 "\n", c->checked,
+			 c->bad);
 		fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
 		if (write(c->fd, out, strlen(out)) < 0) {
 			/* the client reports the missing verdict */
@@ -530,9 +539,12 @@ static void srv_udp_read(struct srv *s)
 	union sa peer;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh = {
-		.msg_name = &peer, .msg_namelen = sizeof(peer),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		.msg_name = &peer,
+		.msg_namelen = sizeof(peer),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
 	};
 	struct in6_pktinfo pi;
 	uint16_t sport;
@@ -622,9 +634,12 @@ static void srv_icmp_read(struct srv *s)
 	union sa peer;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh = {
-		.msg_name = &peer, .msg_namelen = sizeof(peer),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		.msg_name = &peer,
+		.msg_namelen = sizeof(peer),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
 	};
 	struct in6_pktinfo pi;
 	const uint8_t *h;
@@ -706,7 +721,8 @@ static int srv_add(const char *ns, enum srv_kind kind, uint16_t port)
 	a.v6.sin6_port = htons(port);
 	switch (kind) {
 	case SRV_ICMP4:
-		fd = sock_in(ns, AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		fd = sock_in(ns, AF_INET,
+			     SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			     IPPROTO_ICMP);
 		break;
 	case SRV_ICMP6:
@@ -775,8 +791,7 @@ struct nlmsg {
 	int depth;
 };
 
-static void nl_init(struct nlmsg *m, uint16_t type, uint8_t cmd,
-		    uint16_t flags)
+static void nl_init(struct nlmsg *m, uint16_t type, uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *h = (void *)m->b;
 	struct genlmsghdr *g = (void *)(m->b + NLMSG_HDRLEN);
@@ -830,13 +845,13 @@ static int nl_open(void)
 	return fd;
 }
 
-#define for_each_nla(a, data, len, rem)					   \
-	for ((a) = (const struct nlattr *)(data), (rem) = (len);	   \
-	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN &&	   \
-	     (a)->nla_len <= (rem);					   \
-	     (rem) -= NLA_ALIGN((a)->nla_len),				   \
-	     (a) = (const struct nlattr *)((const char *)(a) +		   \
-					   NLA_ALIGN((a)->nla_len)))
+#define for_each_nla(a, data, len, rem)                           \
+	for ((a) = (const struct nlattr *)(data), (rem) = (len);  \
+	     (rem) >= NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN && \
+	     (a)->nla_len <= (rem);                               \
+	     (rem) -= NLA_ALIGN((a)->nla_len),                    \
+	    (a) = (const struct nlattr *)((const char *)(a) +     \
+					  NLA_ALIGN((a)->nla_len)))
 
 #define TBMAX 64
 
@@ -856,7 +871,8 @@ static void nla_parse_(const void *d, size_t len, const struct nlattr **tb)
 	size_t rem;
 
 	memset(tb, 0, TBMAX * sizeof(*tb));
-	for_each_nla(a, d, len, rem) {
+	for_each_nla(a, d, len, rem)
+	{
 		int t = a->nla_type & NLA_TYPE_MASK;
 
 		if (t < TBMAX)
@@ -918,7 +934,8 @@ static int nl_talk(int fd, struct nlmsg *m, nl_cb cb, void *arg, char *emsg,
 			return -errno;
 		}
 		len = (int)n;
-		for (r = (void *)buf; NLMSG_OK(r, len); r = NLMSG_NEXT(r, len)) {
+		for (r = (void *)buf; NLMSG_OK(r, len);
+		     r = NLMSG_NEXT(r, len)) {
 			if (r->nlmsg_seq != seq)
 				continue;
 			if (r->nlmsg_type == NLMSG_DONE)
@@ -934,8 +951,9 @@ static int nl_talk(int fd, struct nlmsg *m, nl_cb cb, void *arg, char *emsg,
 					nla_parse_((char *)r + off,
 						   r->nlmsg_len - off, tb);
 					if (tb[NLMSGERR_ATTR_MSG])
-						snprintf(emsg, emlen, "%s",
-							 (const char *)nla_data_(
+						snprintf(
+							emsg, emlen, "%s",
+							(const char *)nla_data_(
 								tb[NLMSGERR_ATTR_MSG]));
 				}
 				return e->error;
@@ -962,7 +980,8 @@ static void resolve_cb(const struct nlmsghdr *h, void *arg)
 	if (!tb[CTRL_ATTR_MCAST_GROUPS])
 		return;
 	for_each_nla(g, nla_data_(tb[CTRL_ATTR_MCAST_GROUPS]),
-		     nla_len_(tb[CTRL_ATTR_MCAST_GROUPS]), rem) {
+		     nla_len_(tb[CTRL_ATTR_MCAST_GROUPS]), rem)
+	{
 		nla_parse_(nla_data_(g), nla_len_(g), gt);
 		if (gt[CTRL_ATTR_MCAST_GRP_NAME] &&
 		    !strcmp(nla_data_(gt[CTRL_ATTR_MCAST_GRP_NAME]),
@@ -1011,9 +1030,9 @@ static const char *const verdict_names[] = {
 	"none", "allow", "deny", "reject", "notrack",
 };
 static const char *const reason_names[] = {
-	"none", "policy", "established", "invalid", "unknown_iface",
-	"not_committed", "spoof", "tunnel", "failsafe", "wl_to_host",
-	"host_to_wl", "nd", "no_endpoint",
+	"none",		 "policy", "established", "invalid",  "unknown_iface",
+	"not_committed", "spoof",  "tunnel",	  "failsafe", "wl_to_host",
+	"host_to_wl",	 "nd",	   "no_endpoint",
 };
 static const char *const list_names[] = {
 	"in", "out", "uin", "uout", "prednat", "fin", "fout",
@@ -1040,7 +1059,8 @@ static void addr_text(const struct nlattr *a, char *buf)
 
 static void event_parse(const struct nlmsghdr *h)
 {
-	const struct nlattr *tb[TBMAX], *f[TBMAX], *s, *st[TBMAX], *l, *lt[TBMAX];
+	const struct nlattr *tb[TBMAX], *f[TBMAX], *s, *st[TBMAX], *l,
+		*lt[TBMAX];
 	struct event e;
 	struct text t = { .len = 0 };
 	size_t rem, rem2;
@@ -1050,7 +1070,8 @@ static void event_parse(const struct nlmsghdr *h)
 		   h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb);
 	if (!tb[STRATA_A_FLOW])
 		return;
-	nla_parse_(nla_data_(tb[STRATA_A_FLOW]), nla_len_(tb[STRATA_A_FLOW]), f);
+	nla_parse_(nla_data_(tb[STRATA_A_FLOW]), nla_len_(tb[STRATA_A_FLOW]),
+		   f);
 	memset(&e, 0, sizeof(e));
 	e.fam = nla_uint(f[STRATA_FLOW_A_FAMILY]);
 	e.proto = nla_uint(f[STRATA_FLOW_A_PROTO]);
@@ -1062,16 +1083,20 @@ static void event_parse(const struct nlmsghdr *h)
 	tadd(&t, "hook=%s verdict=%s reason=%s fam=%u proto=%u src=%s dst=%s",
 	     NAME(hook_names, nla_uint(f[STRATA_FLOW_A_HOOK])),
 	     NAME(verdict_names, nla_uint(f[STRATA_FLOW_A_VERDICT])),
-	     NAME(reason_names, nla_uint(f[STRATA_FLOW_A_REASON])),
-	     e.fam, e.proto, e.src, e.dst);
+	     NAME(reason_names, nla_uint(f[STRATA_FLOW_A_REASON])), e.fam,
+	     e.proto, e.src, e.dst);
 	if (f[STRATA_FLOW_A_SPORT])
 		tadd(&t, " sport=%u dport=%u", e.sport, e.dport);
 	if (f[STRATA_FLOW_A_ICMP_TYPE])
 		tadd(&t, " type=%u code=%u", e.type,
 		     (unsigned int)nla_uint(f[STRATA_FLOW_A_ICMP_CODE]));
 	tadd(&t, " iif=%s oif=%s",
-	     f[STRATA_FLOW_A_IIF] ? (const char *)nla_data_(f[STRATA_FLOW_A_IIF]) : "-",
-	     f[STRATA_FLOW_A_OIF] ? (const char *)nla_data_(f[STRATA_FLOW_A_OIF]) : "-");
+	     f[STRATA_FLOW_A_IIF]
+		     ? (const char *)nla_data_(f[STRATA_FLOW_A_IIF])
+		     : "-",
+	     f[STRATA_FLOW_A_OIF]
+		     ? (const char *)nla_data_(f[STRATA_FLOW_A_OIF])
+		     : "-");
 	tadd(&t, " ep_in=%u ep_out=%u mark=0x%x len=%u gen=%" PRIu64 "%s",
 	     (unsigned int)nla_uint(f[STRATA_FLOW_A_EP_IN]),
 	     (unsigned int)nla_uint(f[STRATA_FLOW_A_EP_OUT]),
@@ -1081,28 +1106,43 @@ static void event_parse(const struct nlmsghdr *h)
 	     f[STRATA_FLOW_A_LOGGED] ? " logged" : "");
 	if (f[STRATA_FLOW_A_STEPS]) {
 		for_each_nla(s, nla_data_(f[STRATA_FLOW_A_STEPS]),
-			     nla_len_(f[STRATA_FLOW_A_STEPS]), rem) {
+			     nla_len_(f[STRATA_FLOW_A_STEPS]), rem)
+		{
 			nla_parse_(nla_data_(s), nla_len_(s), st);
-			tadd(&t, " s%d.ep=%u s%d.list=%s s%d.action=%s s%d.kind=%s s%d.tier=%u s%d.policy=%u s%d.rule=%u s%d.cookie=%" PRIu64 " s%d.passes=%u",
-			     i, (unsigned int)nla_uint(st[STRATA_STEP_A_ENDPOINT]),
-			     i, NAME(list_names, nla_uint(st[STRATA_STEP_A_LIST])),
-			     i, NAME(action_names, nla_uint(st[STRATA_STEP_A_ACTION])),
-			     i, NAME(kind_names, nla_uint(st[STRATA_STEP_A_KIND])),
+			tadd(&t,
+			     " s%d.ep=%u s%d.list=%s s%d.action=%s s%d.kind=%s s%d.tier=%u s%d.policy=%u s%d.rule=%u s%d.cookie=%" PRIu64
+			     " s%d.passes=%u",
+			     i,
+			     (unsigned int)nla_uint(st[STRATA_STEP_A_ENDPOINT]),
+			     i,
+			     NAME(list_names, nla_uint(st[STRATA_STEP_A_LIST])),
+			     i,
+			     NAME(action_names,
+				  nla_uint(st[STRATA_STEP_A_ACTION])),
+			     i,
+			     NAME(kind_names, nla_uint(st[STRATA_STEP_A_KIND])),
 			     i, (unsigned int)nla_uint(st[STRATA_STEP_A_TIER]),
-			     i, (unsigned int)nla_uint(st[STRATA_STEP_A_POLICY]),
+			     i,
+			     (unsigned int)nla_uint(st[STRATA_STEP_A_POLICY]),
 			     i, (unsigned int)nla_uint(st[STRATA_STEP_A_RULE]),
-			     i, nla_uint(st[STRATA_STEP_A_COOKIE]),
-			     i, (unsigned int)nla_uint(st[STRATA_STEP_A_PASSES]));
+			     i, nla_uint(st[STRATA_STEP_A_COOKIE]), i,
+			     (unsigned int)nla_uint(st[STRATA_STEP_A_PASSES]));
 			if (st[STRATA_STEP_A_LOGS]) {
 				tadd(&t, " s%d.logs=", i);
-				for_each_nla(l, nla_data_(st[STRATA_STEP_A_LOGS]),
+				for_each_nla(l,
+					     nla_data_(st[STRATA_STEP_A_LOGS]),
 					     nla_len_(st[STRATA_STEP_A_LOGS]),
-					     rem2) {
-					nla_parse_(nla_data_(l), nla_len_(l), lt);
+					     rem2)
+				{
+					nla_parse_(nla_data_(l), nla_len_(l),
+						   lt);
 					tadd(&t, "%u/%u/%u,",
-					     (unsigned int)nla_uint(lt[STRATA_LOG_A_TIER]),
-					     (unsigned int)nla_uint(lt[STRATA_LOG_A_POLICY]),
-					     (unsigned int)nla_uint(lt[STRATA_LOG_A_RULE]));
+					     (unsigned int)nla_uint(
+						     lt[STRATA_LOG_A_TIER]),
+					     (unsigned int)nla_uint(
+						     lt[STRATA_LOG_A_POLICY]),
+					     (unsigned int)nla_uint(
+						     lt[STRATA_LOG_A_RULE]));
 				}
 				t.s[--t.len] = '\0';
 			}
@@ -1181,7 +1221,8 @@ static bool tok_ok(const char *res, const char *tok)
 	if (neg)
 		tok++;
 	for (p = tok; *p; p++) {
-		if ((p[0] == '>' || p[0] == '<' || p[0] == '!') && p[1] == '=') {
+		if ((p[0] == '>' || p[0] == '<' || p[0] == '!') &&
+		    p[1] == '=') {
 			op = p;
 			oplen = 2;
 			break;
@@ -1240,6 +1281,7 @@ static bool tok_ok(const char *res, const char *tok)
 }
 
 static char title[256];
+static bool show_result;
 static long start_ms;
 static int failures, points;
 
@@ -1262,17 +1304,26 @@ static void point(const char *line, const char *res, char **tok, int ntok,
 	points++;
 	if (!ok)
 		failures++;
-	printf("%s - %s%s%s\n", ok ? "ok" : "not ok", title, title[0] ? ": " : "",
-	       line);
-	if (!ok)
+	printf("%s - %s%s%s\n", ok ? "ok" : "not ok", title,
+	       title[0] ? ": " : "", line);
+	if (!ok || show_result)
 		printf("# got: %s\n", res);
+	show_result = false;
 	fflush(stdout);
 }
 
 /* ---- probes ------------------------------------------------------------ */
 
-enum { P_TCP, P_UDP, P_ICMP };
-enum { S_CONNECTING, S_WAITING, S_DONE };
+enum {
+	P_TCP,
+	P_UDP,
+	P_ICMP
+};
+enum {
+	S_CONNECTING,
+	S_WAITING,
+	S_DONE
+};
 
 struct probe {
 	char line[512];
@@ -1377,8 +1428,10 @@ static void errqueue(struct probe *p)
 	char cbuf[512], dbuf[64];
 	struct iovec iov = { dbuf, sizeof(dbuf) };
 	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
 	};
 	struct cmsghdr *cm;
 
@@ -1387,8 +1440,10 @@ static void errqueue(struct probe *p)
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
 		struct sock_extended_err ee;
 
-		if (!((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
-		      (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR)))
+		if (!((cm->cmsg_level == IPPROTO_IP &&
+		       cm->cmsg_type == IP_RECVERR) ||
+		      (cm->cmsg_level == IPPROTO_IPV6 &&
+		       cm->cmsg_type == IPV6_RECVERR)))
 			continue;
 		memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
 		if (ee.ee_origin == SO_EE_ORIGIN_ICMP ||
@@ -1415,9 +1470,13 @@ static void probe_start(struct probe *p)
 		probe_finish(p, "error bad-address");
 		return;
 	}
-	type = p->kind == P_TCP ? SOCK_STREAM : p->kind == P_UDP ? SOCK_DGRAM : SOCK_RAW;
+	type = p->kind == P_TCP	  ? SOCK_STREAM
+	       : p->kind == P_UDP ? SOCK_DGRAM
+				  : SOCK_RAW;
 	p->fd = sock_in(p->ns, p->fam, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			p->kind == P_ICMP ? (p->fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6) : 0);
+			p->kind == P_ICMP ? (p->fam == AF_INET ? IPPROTO_ICMP
+							       : IPPROTO_ICMPV6)
+					  : 0);
 	if (p->fd < 0) {
 		tadd(&p->res, "error err=%s", errname(errno));
 		p->state = S_DONE;
@@ -1427,12 +1486,15 @@ static void probe_start(struct probe *p)
 	if (p->kind != P_ICMP && p->fam == AF_INET)
 		setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
 	else if (p->kind != P_ICMP)
-		setsockopt(p->fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+		setsockopt(p->fd, IPPROTO_IPV6, IPV6_RECVERR, &one,
+			   sizeof(one));
 	if (p->fam == AF_INET6)
 		setsockopt(p->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (p->src[0] || p->sport) {
-		if (sa_parse(p->src[0] ? p->src : (p->fam == AF_INET ? "0.0.0.0" : "::"),
-			     p->kind == P_ICMP ? 0 : p->sport, &s, &sl) != p->fam) {
+		if (sa_parse(p->src[0] ? p->src
+				       : (p->fam == AF_INET ? "0.0.0.0" : "::"),
+			     p->kind == P_ICMP ? 0 : p->sport, &s,
+			     &sl) != p->fam) {
 			probe_finish(p, "error bad-source");
 			return;
 		}
@@ -1467,7 +1529,8 @@ static void probe_start(struct probe *p)
 			scopy(p->lsrc, sizeof(p->lsrc), p->src);
 		else {
 			/* the source the kernel picks: ask with a UDP socket */
-			int u2 = sock_in(p->ns, p->fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			int u2 = sock_in(p->ns, p->fam,
+					 SOCK_DGRAM | SOCK_CLOEXEC, 0);
 			union sa l;
 			socklen_t ll = sizeof(l);
 
@@ -1502,7 +1565,7 @@ static void probe_start(struct probe *p)
 	if (p->kind == P_UDP) {
 		char msg[32];
 
-		snprintf(msg, sizeof(msg), "strata-net %u", p->uid);
+		snprintf(msg, sizeof(msg), "strata-net %010u", p->uid);
 		if (send(p->fd, msg, strlen(msg), 0) < 0) {
 			int e = errno;
 
@@ -1532,7 +1595,10 @@ static void icmp_input(struct probe *p)
 		return;
 	if (p->fam == AF_INET) {
 		off = (buf[0] & 0xf) * 4;
-		reply = p->type == 8 ? 0 : p->type == 13 ? 14 : p->type == 15 ? 16 : 255;
+		reply = p->type == 8	? 0
+			: p->type == 13 ? 14
+			: p->type == 15 ? 16
+					: 255;
 	} else {
 		reply = p->type == 128 ? 129 : p->type == 139 ? 140 : 255;
 	}
@@ -1544,8 +1610,8 @@ static void icmp_input(struct probe *p)
 		return;
 	}
 	/* an error quoting our probe */
-	if (p->fam == AF_INET && (h[0] == 3 || h[0] == 4 || h[0] == 5 ||
-				  h[0] == 11 || h[0] == 12)) {
+	if (p->fam == AF_INET &&
+	    (h[0] == 3 || h[0] == 4 || h[0] == 5 || h[0] == 11 || h[0] == 12)) {
 		inner = h + 8;
 		if ((size_t)n < off + 8 + 20)
 			return;
@@ -1649,11 +1715,13 @@ static void probe_arrivals(struct probe *p)
 		bool m;
 
 		if (p->kind == P_ICMP)
-			m = (a->proto == IPPROTO_ICMP || a->proto == IPPROTO_ICMPV6) &&
+			m = (a->proto == IPPROTO_ICMP ||
+			     a->proto == IPPROTO_ICMPV6) &&
 			    a->uid == p->uid && a->type == p->type &&
 			    a->code == p->code;
 		else
-			m = a->proto == (p->kind == P_TCP ? IPPROTO_TCP : IPPROTO_UDP) &&
+			m = a->proto == (p->kind == P_TCP ? IPPROTO_TCP
+							  : IPPROTO_UDP) &&
 			    a->sport == p->lsport && !strcmp(a->src, p->lsrc);
 		if (!m)
 			continue;
@@ -1691,7 +1759,8 @@ static void group_run(void)
 			struct probe *p = &probes[i];
 
 			pf[i].fd = p->state == S_DONE ? -1 : p->fd;
-			pf[i].events = p->state == S_CONNECTING ? POLLOUT : POLLIN;
+			pf[i].events = p->state == S_CONNECTING ? POLLOUT
+								: POLLIN;
 			pf[i].revents = 0;
 			if (p->state != S_DONE)
 				left++;
@@ -1743,7 +1812,8 @@ static void ctr_cb(const struct nlmsghdr *h, void *arg)
 
 	(void)tb;
 	for_each_nla(a, (const char *)NLMSG_DATA(h) + GENL_HDRLEN,
-		     h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rem) {
+		     h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, rem)
+	{
 		if ((a->nla_type & NLA_TYPE_MASK) != STRATA_A_COUNTER)
 			continue;
 		nla_parse_(nla_data_(a), nla_len_(a), c);
@@ -1809,8 +1879,8 @@ static void do_ctr(char **av, int ac, struct text *t)
 		tadd(t, "missing");
 		return;
 	}
-	tadd(t, "flows=%" PRIu64 " packets=%" PRIu64 " bytes=%" PRIu64,
-	     w.flows, w.packets, w.bytes);
+	tadd(t, "flows=%" PRIu64 " packets=%" PRIu64 " bytes=%" PRIu64, w.flows,
+	     w.packets, w.bytes);
 }
 
 static void do_simple(uint8_t cmd, struct text *t)
@@ -1829,11 +1899,26 @@ static void do_simple(uint8_t cmd, struct text *t)
 #define NSTATS (7 + __STRATA_REASON_MAX)
 
 static const char *const stat_names[NSTATS] = {
-	"gen", "packets", "evaluations", "flow_events", "flow_events_lost",
-	"log_lines", "ct_flushed",
-	"r.none", "r.policy", "r.established", "r.invalid", "r.unknown_iface",
-	"r.not_committed", "r.spoof", "r.tunnel", "r.failsafe",
-	"r.wl_to_host", "r.host_to_wl", "r.nd", "r.no_endpoint",
+	"gen",
+	"packets",
+	"evaluations",
+	"flow_events",
+	"flow_events_lost",
+	"log_lines",
+	"ct_flushed",
+	"r.none",
+	"r.policy",
+	"r.established",
+	"r.invalid",
+	"r.unknown_iface",
+	"r.not_committed",
+	"r.spoof",
+	"r.tunnel",
+	"r.failsafe",
+	"r.wl_to_host",
+	"r.host_to_wl",
+	"r.nd",
+	"r.no_endpoint",
 };
 static uint64_t stats_snap[NSTATS];
 
@@ -1847,7 +1932,8 @@ static void stats_cb(const struct nlmsghdr *h, void *arg)
 		   h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb);
 	if (!tb[STRATA_A_STATS])
 		return;
-	nla_parse_(nla_data_(tb[STRATA_A_STATS]), nla_len_(tb[STRATA_A_STATS]), s);
+	nla_parse_(nla_data_(tb[STRATA_A_STATS]), nla_len_(tb[STRATA_A_STATS]),
+		   s);
 	v[0] = nla_uint(s[STRATA_STATS_A_GENERATION]);
 	v[1] = nla_uint(s[STRATA_STATS_A_PACKETS]);
 	v[2] = nla_uint(s[STRATA_STATS_A_EVALUATIONS]);
@@ -1856,9 +1942,15 @@ static void stats_cb(const struct nlmsghdr *h, void *arg)
 	v[5] = nla_uint(s[STRATA_STATS_A_LOG_LINES]);
 	v[6] = nla_uint(s[STRATA_STATS_A_CT_FLUSHED]);
 	if (s[STRATA_STATS_A_REASONS])
-		for (i = 0; i < __STRATA_REASON_MAX &&
-			    (size_t)(i + 1) * 8 <= nla_len_(s[STRATA_STATS_A_REASONS]); i++)
-			memcpy(&v[7 + i], (const char *)nla_data_(s[STRATA_STATS_A_REASONS]) + 8 * i, 8);
+		for (i = 0;
+		     i < __STRATA_REASON_MAX &&
+		     (size_t)(i + 1) * 8 <= nla_len_(s[STRATA_STATS_A_REASONS]);
+		     i++)
+			memcpy(&v[7 + i],
+			       (const char *)nla_data_(
+				       s[STRATA_STATS_A_REASONS]) +
+				       8 * i,
+			       8);
 }
 
 static void do_stats(bool delta, bool snap, struct text *t)
@@ -1885,21 +1977,40 @@ static void do_stats(bool delta, bool snap, struct text *t)
 
 /* ---- streams ----------------------------------------------------------- */
 
+enum {
+	ST_USEQ,
+	ST_TCP,
+	ST_UFLOW
+};
+
 struct stream {
 	char label[32];
-	bool tcp;
+	int kind;
 	int fd;
 	volatile bool stop;
 	pthread_t th;
 	uint32_t id;
-	long rate;		/* pps or kB/s */
-	uint64_t sent;
+	long rate; /* pps, or kB/s for TCP */
+	uint64_t sent, replies;
 	int err;
 };
 
-static struct stream streams[8];
+static struct stream streams[16];
 static int nstreams;
 
+static void sleep_until(uint64_t due)
+{
+	uint64_t now = now_ns();
+
+	if (due > now) {
+		struct timespec ts = { (time_t)((due - now) / 1000000000ULL),
+				       (long)((due - now) % 1000000000ULL) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Numbered datagrams, one way: every one is a new flow to conntrack. */
 static void *useq_main(void *arg)
 {
 	struct stream *s = arg;
@@ -1911,22 +2022,14 @@ static void *useq_main(void *arg)
 	memcpy(buf, &magic, 4);
 	memcpy(buf + 4, &s->id, 4);
 	while (!s->stop) {
-		uint64_t due = t0 + s->sent * gap, now = now_ns();
 		uint32_t seq = (uint32_t)s->sent;
 
-		if (due > now) {
-			struct timespec ts = { (time_t)((due - now) / 1000000000ULL),
-					       (long)((due - now) % 1000000000ULL) };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
+		sleep_until(t0 + s->sent * gap);
 		memcpy(buf + 8, &seq, 4);
 		if (send(s->fd, buf, sizeof(buf), 0) < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN)
-				continue;
-			/* ICMP errors surface here: count, keep going */
+			/* local congestion or an ICMP error: count, go on */
 			s->err++;
+			sleep_ms(1);
 			continue;
 		}
 		s->sent++;
@@ -1934,37 +2037,63 @@ static void *useq_main(void *arg)
 	return NULL;
 }
 
+/* Request and reply: an established UDP flow once the first reply came. */
+static void *uflow_main(void *arg)
+{
+	struct stream *s = arg;
+	char buf[64];
+	uint64_t t0 = now_ns(), gap = 1000000000ULL / (uint64_t)s->rate;
+
+	while (!s->stop) {
+		sleep_until(t0 + s->sent * gap);
+		snprintf(buf, sizeof(buf), "uflow %010" PRIu64, s->sent);
+		if (send(s->fd, buf, strlen(buf), MSG_DONTWAIT) < 0)
+			s->err++;
+		else
+			s->sent++;
+		while (recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			s->replies++;
+	}
+	return NULL;
+}
+
+/* A pseudo-random byte stream the server checks. Non-blocking: a stalled
+ * connection must not keep the stop request from being seen.
+ */
 static void *tstream_main(void *arg)
 {
 	struct stream *s = arg;
-	uint8_t buf[4096];
+	uint8_t buf[4096 + 8];
 	uint64_t st = ((uint64_t)s->id << 32) | 0x9e3779b9U, t0 = now_ns();
-	size_t i;
+	size_t len = 8, off = 0, i;
 
-	if (write(s->fd, &st, 8) != 8) {
-		s->err++;
-		return NULL;
-	}
+	memcpy(buf, &st, 8);
 	while (!s->stop) {
-		uint64_t due = t0 + s->sent * 1000000ULL / (uint64_t)s->rate,
-			 now = now_ns();
+		struct pollfd pf = { s->fd, POLLOUT, 0 };
 		ssize_t n;
 
-		if (due > now) {
-			struct timespec ts = { 0, (long)((due - now) % 1000000000ULL) };
-
-			nanosleep(&ts, NULL);
+		if (off == len) {
+			sleep_until(t0 +
+				    s->sent * 1000000ULL / (uint64_t)s->rate);
+			for (i = 0; i < 4096; i++)
+				buf[i] = (uint8_t)(xorshift(&st) >> 24);
+			len = 4096;
+			off = 0;
+		}
+		n = write(s->fd, buf + off, len - off);
+		if (n < 0 && errno == EAGAIN) {
+			poll(&pf, 1, 50);
 			continue;
 		}
-		for (i = 0; i < sizeof(buf); i++)
-			buf[i] = (uint8_t)(xorshift(&st) >> 24);
-		n = write(s->fd, buf, sizeof(buf));
-		if (n != (ssize_t)sizeof(buf)) {
+		if (n <= 0) {
 			s->err++;
 			break;
 		}
-		s->sent += sizeof(buf);
+		off += (size_t)n;
+		s->sent += (uint64_t)n;
 	}
+	/* the seed is not part of the checked stream */
+	s->sent = s->sent >= 8 ? s->sent - 8 : 0;
 	return NULL;
 }
 
@@ -1978,23 +2107,23 @@ static struct stream *stream_find(const char *label)
 	return NULL;
 }
 
-/* useq|tstream start LABEL NS DST PORT [pps=|kbps=] */
-static void stream_start(bool tcp, char **av, int ac, struct text *t)
+/* KIND start LABEL NS DST PORT [pps=|kbps=] */
+static void stream_start(int kind, char **av, int ac, struct text *t)
 {
 	struct stream *s;
 	union sa d;
 	socklen_t dl;
 	int fam, big = 4 << 20, i;
 
-	if (ac < 6 || nstreams == 8) {
+	if (ac < 6 || nstreams == 16) {
 		tadd(t, "error usage");
 		return;
 	}
 	s = &streams[nstreams];
 	memset(s, 0, sizeof(*s));
 	scopy(s->label, sizeof(s->label), av[2]);
-	s->tcp = tcp;
-	s->rate = tcp ? 256 : 1000;
+	s->kind = kind;
+	s->rate = kind == ST_TCP ? 256 : kind == ST_UFLOW ? 50 : 1000;
 	s->id = next_uid++;
 	for (i = 6; i < ac; i++) {
 		if (!strncmp(av[i], "pps=", 4) || !strncmp(av[i], "kbps=", 5))
@@ -2005,13 +2134,24 @@ static void stream_start(bool tcp, char **av, int ac, struct text *t)
 		tadd(t, "error bad address or rate");
 		return;
 	}
-	s->fd = sock_in(av[3], fam, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	s->fd = sock_in(
+		av[3], fam,
+		(kind == ST_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 	if (s->fd < 0 || connect(s->fd, &d.sa, dl)) {
 		tadd(t, "error connect err=%s", errname(errno));
+		if (s->fd >= 0)
+			close(s->fd);
 		return;
 	}
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
-	if (pthread_create(&s->th, NULL, tcp ? tstream_main : useq_main, s)) {
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	if (kind == ST_TCP)
+		fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) | O_NONBLOCK);
+	if (pthread_create(&s->th, NULL,
+			   kind == ST_TCP     ? tstream_main
+			   : kind == ST_UFLOW ? uflow_main
+					      : useq_main,
+			   s)) {
 		tadd(t, "error thread");
 		return;
 	}
@@ -2019,48 +2159,78 @@ static void stream_start(bool tcp, char **av, int ac, struct text *t)
 	tadd(t, "started");
 }
 
-static void stream_stop(bool tcp, char **av, int ac, struct text *t)
+static void stream_stop(int kind, char **av, int ac, struct text *t)
 {
 	struct stream *s = ac >= 3 ? stream_find(av[2]) : NULL;
 	int i;
 
-	if (!s || s->tcp != tcp) {
+	if (!s || s->kind != kind) {
 		tadd(t, "error no such stream");
 		return;
 	}
 	s->stop = true;
 	pthread_join(s->th, NULL);
-	if (!tcp) {
+	if (kind == ST_USEQ) {
 		struct seqrx r = { 0 };
 
-		sleep_ms(500);	/* the last datagrams in flight */
+		sleep_ms(500); /* the last datagrams in flight */
 		pthread_mutex_lock(&seq_lock);
 		for (i = 0; i < nseqrx; i++)
 			if (seqrx[i].id == s->id)
 				r = seqrx[i];
 		pthread_mutex_unlock(&seq_lock);
-		tadd(t, "sent=%" PRIu64 " recv=%" PRIu64 " lost=%" PRId64
+		tadd(t,
+		     "sent=%" PRIu64 " recv=%" PRIu64 " lost=%" PRId64
 		     " reorder=%" PRIu64 " dup=%" PRIu64 " senderr=%d",
 		     s->sent, r.recv, (int64_t)(s->sent - r.recv), r.reorder,
 		     r.dup, s->err);
+	} else if (kind == ST_UFLOW) {
+		char buf[64];
+		long until = now_ms() + 300;
+
+		while (now_ms() < until) {
+			struct pollfd pf = { s->fd, POLLIN, 0 };
+
+			if (poll(&pf, 1, 50) > 0 &&
+			    recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+				s->replies++;
+		}
+		tadd(t,
+		     "sent=%" PRIu64 " replies=%" PRIu64 " lost=%" PRId64
+		     " senderr=%d %s",
+		     s->sent, s->replies, (int64_t)(s->sent - s->replies),
+		     s->err,
+		     s->sent && s->sent == s->replies && !s->err ? "ok"
+								 : "broken");
 	} else {
 		char buf[256] = "";
 		uint64_t checked = 0, bad = 0;
-		ssize_t n;
 		size_t got = 0;
-		struct timeval tv = { 20, 0 };
+		long until = now_ms() + 10000;
 
 		shutdown(s->fd, SHUT_WR);
-		setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		while (got < sizeof(buf) - 1 &&
-		       (n = read(s->fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		while (got < sizeof(buf) - 1 && now_ms() < until) {
+			struct pollfd pf = { s->fd, POLLIN, 0 };
+			ssize_t n;
+
+			if (poll(&pf, 1, 100) <= 0)
+				continue;
+			n = read(s->fd, buf + got, sizeof(buf) - 1 - got);
+			if (n <= 0)
+				break;
 			got += (size_t)n;
+		}
 		buf[got] = '\0';
-		if (sscanf(buf, "checked=%" SCNu64 " bad=%" SCNu64, &checked, &bad) != 2)
+		if (sscanf(buf, "checked=%" SCNu64 " bad=%" SCNu64, &checked,
+			   &bad) != 2)
 			tadd(t, "noverdict ");
-		tadd(t, "sent=%" PRIu64 " checked=%" PRIu64 " bad=%" PRIu64 " err=%d %s",
+		tadd(t,
+		     "sent=%" PRIu64 " checked=%" PRIu64 " bad=%" PRIu64
+		     " err=%d %s",
 		     s->sent, checked, bad, s->err,
-		     !s->err && checked == s->sent && !bad ? "ok" : "broken");
+		     !s->err && s->sent && checked == s->sent && !bad
+			     ? "ok"
+			     : "broken");
 	}
 	close(s->fd);
 	s->label[0] = '\0';
@@ -2106,7 +2276,9 @@ static void queue_probe(const char *line, char **av, int ac, bool is_test,
 	p = &probes[nprobes];
 	memset(p, 0, sizeof(*p));
 	scopy(p->line, sizeof(p->line), line);
-	p->kind = !strcmp(av[0], "tcp") ? P_TCP : !strcmp(av[0], "udp") ? P_UDP : P_ICMP;
+	p->kind = !strcmp(av[0], "tcp")	  ? P_TCP
+		  : !strcmp(av[0], "udp") ? P_UDP
+					  : P_ICMP;
 	scopy(p->ns, sizeof(p->ns), av[1]);
 	scopy(p->dst, sizeof(p->dst), av[2]);
 	if (p->kind != P_ICMP)
@@ -2148,8 +2320,8 @@ static void do_ev(char **av, int ac, struct text *t)
 
 		if (l->kind == P_ICMP)
 			m = (ev->proto == 1 || ev->proto == 58) &&
-			    !strcmp(ev->src, l->src) && !strcmp(ev->dst, l->dst) &&
-			    ev->type == l->type;
+			    !strcmp(ev->src, l->src) &&
+			    !strcmp(ev->dst, l->dst) && ev->type == l->type;
 		else
 			m = ev->proto == (l->kind == P_TCP ? 6 : 17) &&
 			    !strcmp(ev->src, l->src) && ev->sport == l->sport;
@@ -2237,12 +2409,14 @@ static void run_line(char *raw)
 			if (ac > 2)
 				scopy(path, sizeof(path), av[2]);
 			else
-				snprintf(path, sizeof(path), "/run/netns/%s", av[1]);
+				snprintf(path, sizeof(path), "/run/netns/%s",
+					 av[1]);
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0) {
 				tadd(&t, "error err=%s", errname(errno));
 			} else {
-				scopy(nss[nns].name, sizeof(nss[0].name), av[1]);
+				scopy(nss[nns].name, sizeof(nss[0].name),
+				      av[1]);
 				nss[nns++].fd = fd;
 				tadd(&t, "ok");
 			}
@@ -2259,10 +2433,11 @@ static void run_line(char *raw)
 			if (!ret)
 				ret = srv_add(av[1], SRV_ICMP6, 0);
 		} else if (ac >= 4) {
-			enum srv_kind k = !strcmp(av[2], "tcp") ? SRV_TCP_LISTEN :
-					  !strcmp(av[2], "udp") ? SRV_UDP :
-					  !strcmp(av[2], "seq") ? SRV_SEQ :
-					  SRV_STREAM_LISTEN;
+			enum srv_kind k = !strcmp(av[2], "tcp") ? SRV_TCP_LISTEN
+					  : !strcmp(av[2], "udp") ? SRV_UDP
+					  : !strcmp(av[2], "seq")
+						  ? SRV_SEQ
+						  : SRV_STREAM_LISTEN;
 			char *save, *r, buf[256];
 
 			scopy(buf, sizeof(buf), av[3]);
@@ -2325,7 +2500,8 @@ static void run_line(char *raw)
 		events_drain();
 		for (e = 0; e < nevs; e++)
 			printf("# event: %s\n", evs[e].line);
-		printf("# %zu events, %" PRIu64 " overruns\n", nevs, ev_lost_local);
+		printf("# %zu events, %" PRIu64 " overruns\n", nevs,
+		       ev_lost_local);
 		return;
 	} else if (!strcmp(av[0], "ctr")) {
 		do_ctr(av, ac, &t);
@@ -2347,19 +2523,24 @@ static void run_line(char *raw)
 			printf("# dstats: %s\n", t.s);
 			return;
 		}
-	} else if ((!strcmp(av[0], "useq") || !strcmp(av[0], "tstream")) && ac > 1) {
-		bool tcp = av[0][0] == 't';
+	} else if ((!strcmp(av[0], "useq") || !strcmp(av[0], "tstream") ||
+		    !strcmp(av[0], "uflow")) &&
+		   ac > 1) {
+		int kind = av[0][0] == 't'   ? ST_TCP
+			   : av[0][1] == 's' ? ST_USEQ
+					     : ST_UFLOW;
 
 		if (!strcmp(av[1], "start"))
-			stream_start(tcp, av, ac, &t);
+			stream_start(kind, av, ac, &t);
 		else
-			stream_stop(tcp, av, ac, &t);
+			stream_stop(kind, av, ac, &t);
 		if (!is_test)
-			tok[ntok++] = tcp ? "!error" : "!error";
+			tok[ntok++] = "!error";
 		if (!is_test && !strcmp(av[1], "start"))
 			tok[ntok++] = "started";
 		if (!is_test && strcmp(av[1], "start"))
 			printf("# %s: %s\n", line, t.s);
+		show_result = strcmp(av[1], "start");
 	} else if (!strcmp(av[0], "sh")) {
 		const char *cmd = strstr(line, "sh") + 2;
 		char *c = strdup(cmd), *a;
@@ -2373,7 +2554,8 @@ static void run_line(char *raw)
 		fflush(stdout);
 		rc = system(c);
 		free(c);
-		tadd(&t, "rc=%d", WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc));
+		tadd(&t, "rc=%d",
+		     WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc));
 		events_drain();
 		if (!is_test)
 			tok[ntok++] = "rc=0";

@@ -555,8 +555,7 @@ static void parse_attrs(const void *data, size_t len, const struct nlattr **tb)
 	size_t rem;
 
 	memset(tb, 0, sizeof(*tb) * ATTR_MAX);
-	for_each_attr(a, data, len, rem)
-	{
+	for_each_attr (a, data, len, rem) {
 		int type = a->nla_type & NLA_TYPE_MASK;
 
 		if (type < ATTR_MAX)
@@ -630,9 +629,8 @@ static int resolve_cb(const struct nlmsghdr *nlh, void *arg)
 		r->family = get_u16(tb[CTRL_ATTR_FAMILY_ID]);
 	if (!tb[CTRL_ATTR_MCAST_GROUPS])
 		return 0;
-	for_each_attr(g, adata(tb[CTRL_ATTR_MCAST_GROUPS]),
-		      alen(tb[CTRL_ATTR_MCAST_GROUPS]), rem)
-	{
+	for_each_attr (g, adata(tb[CTRL_ATTR_MCAST_GROUPS]),
+		       alen(tb[CTRL_ATTR_MCAST_GROUPS]), rem) {
 		const char *name;
 
 		parse_nest(g, gtb);
@@ -1656,7 +1654,8 @@ static uint32_t count_elems(const struct nlattr *arr)
 
 	if (!arr)
 		return 0;
-	for_each_attr(el, adata(arr), alen(arr), rem) n++;
+	for_each_attr (el, adata(arr), alen(arr), rem)
+		n++;
 	return n;
 }
 
@@ -1674,8 +1673,7 @@ static void print_rules(struct text *t, const char *key,
 		return;
 	}
 	text_add(t, " %s=", key);
-	for_each_attr(el, adata(arr), alen(arr), rem)
-	{
+	for_each_attr (el, adata(arr), alen(arr), rem) {
 		if (i++)
 			text_add(t, ";");
 		print_rule(t, el);
@@ -1753,8 +1751,7 @@ static void print_endpoint(struct text *t, const struct nlattr *nest)
 		if (!ltb[l + 1])
 			continue;
 		text_add(t, " %s=", lists[l]);
-		for_each_attr(el, adata(ltb[l + 1]), alen(ltb[l + 1]), rem)
-		{
+		for_each_attr (el, adata(ltb[l + 1]), alen(ltb[l + 1]), rem) {
 			const struct nlattr *rtb[ATTR_MAX];
 			struct text ids = { 0 };
 
@@ -1808,8 +1805,8 @@ static void print_settings(struct text *t, const struct nlattr *nest)
 	}
 	text_add(t, " wlprefix=");
 	if (tb[STRATA_SET_A_WL_PREFIXES])
-		for_each_attr(el, adata(tb[STRATA_SET_A_WL_PREFIXES]),
-			      alen(tb[STRATA_SET_A_WL_PREFIXES]), rem)
+		for_each_attr (el, adata(tb[STRATA_SET_A_WL_PREFIXES]),
+			       alen(tb[STRATA_SET_A_WL_PREFIXES]), rem)
 			text_add(t, "%s%s", i++ ? "+" : "", get_str(el));
 	print_failsafes(t, "failsafein", tb[STRATA_SET_A_FAILSAFE_IN]);
 	print_failsafes(t, "failsafeout", tb[STRATA_SET_A_FAILSAFE_OUT]);
@@ -1967,8 +1964,8 @@ static void dump_policy(struct dumpck *d, const struct nlattr *nest)
 			dump_broken(d, "policy %u dir %d: start %u, have %u",
 				    id, dir, get_u32(tb[start[dir]]),
 				    d->got[dir]);
-		for_each_attr(el, adata(tb[arr[dir]]), alen(tb[arr[dir]]), rem)
-		{
+		for_each_attr (el, adata(tb[arr[dir]]), alen(tb[arr[dir]]),
+			       rem) {
 			text_add(&t, "%d ", dir);
 			print_rule(&t, el);
 			hash_text(d, &t);
@@ -2381,8 +2378,7 @@ static bool attr_path(const unsigned char *data, size_t len, long off,
 	const struct nlattr *a;
 	size_t rem;
 
-	for_each_attr(a, data, len, rem)
-	{
+	for_each_attr (a, data, len, rem) {
 		long start = (const unsigned char *)a - data;
 
 		if (off == start) {

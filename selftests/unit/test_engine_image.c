@@ -135,8 +135,8 @@ static void rules_one_at_a_time_is_linear(void **state)
 	 * the final count: at most 4x the final array (plus a chunk), where
 	 * copying the array per rule allocates 5,000x.
 	 */
-	assert_true(p->arena.bytes < 4 * 10000 * sizeof(struct sc_rule) +
-					     65536);
+	assert_true(p->arena.bytes <
+		    4 * 10000 * sizeof(struct sc_rule) + 65536);
 	sc_policy_put(p);
 }
 

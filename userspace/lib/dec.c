@@ -57,8 +57,7 @@ int strata_attr_parse(const struct nlattr **tb, int max, const void *data,
 	int rem;
 
 	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
-	for_each_attr(a, data, len, rem)
-	{
+	for_each_attr (a, data, len, rem) {
 		int t = a->nla_type & NLA_TYPE_MASK;
 
 		if (t <= max)
@@ -94,9 +93,9 @@ int strata_msg_each(const struct nlmsghdr *nlh, int type,
 
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
 		return bad(err, "short message");
-	for_each_attr(a, (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
-		      (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN), rem)
-	{
+	for_each_attr (a, (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
+		       (int)(nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN),
+		       rem) {
 		if ((a->nla_type & NLA_TYPE_MASK) != type)
 			continue;
 		ret = fn(a, arg, err);
@@ -166,7 +165,8 @@ static int count_elems(const struct nlattr *nest, uint32_t *n)
 	int rem;
 
 	*n = 0;
-	for_each_attr(a, adata(nest), alen(nest), rem)(*n)++;
+	for_each_attr (a, adata(nest), alen(nest), rem)
+		(*n)++;
 	return rem >= NLA_HDRLEN ? -EBADMSG : 0;
 }
 
@@ -395,8 +395,7 @@ static int dec_eplist(struct sc_arena *ar, const struct nlattr *nest,
 	l->refs = sc_arena_alloc(ar, n * sizeof(*l->refs));
 	if (!l->refs)
 		return -ENOMEM;
-	for_each_attr(a, adata(nest), alen(nest), rem)
-	{
+	for_each_attr (a, adata(nest), alen(nest), rem) {
 		const struct nlattr *tb[STRATA_TIERREF_A_MAX + 1];
 		struct sc_tierref *r = &l->refs[i++];
 
@@ -441,9 +440,8 @@ static int dec_endpoint(const struct nlattr *const *tb, struct sc_endpoint *e)
 			       &e->n_profiles);
 	if (ret || !tb[STRATA_EP_A_LISTS])
 		return ret;
-	for_each_attr(a, adata(tb[STRATA_EP_A_LISTS]),
-		      alen(tb[STRATA_EP_A_LISTS]), rem)
-	{
+	for_each_attr (a, adata(tb[STRATA_EP_A_LISTS]),
+		       alen(tb[STRATA_EP_A_LISTS]), rem) {
 		unsigned int l = (a->nla_type & NLA_TYPE_MASK) - 1U;
 
 		if (l >= __STRATA_LIST_MAX)
@@ -507,8 +505,7 @@ static int dec_wl_prefixes(const struct nlattr *nest, struct sc_settings *s)
 	int rem;
 
 	memset(s->wl_prefixes, 0, sizeof(s->wl_prefixes));
-	for_each_attr(a, adata(nest), alen(nest), rem)
-	{
+	for_each_attr (a, adata(nest), alen(nest), rem) {
 		if (n == STRATA_MAX_WL_PREFIXES ||
 		    get_str(a, s->wl_prefixes[n], STRATA_IFNAME_LEN))
 			return -EBADMSG;
@@ -771,8 +768,7 @@ static int pasm_rules(struct strata_pasm *a, unsigned int d,
 		a->rules[d] = v;
 		a->cap[d] = cap;
 	}
-	for_each_attr(r, adata(nest), alen(nest), rem)
-	{
+	for_each_attr (r, adata(nest), alen(nest), rem) {
 		struct sc_rule tmp;
 
 		ret = strata_dec_rule(r, &tmp, err);
