@@ -78,6 +78,7 @@
  * Other
  *
  *   @ TEXT                    title of the following test points
+ *   echo TEXT                 print "# TEXT"
  *   sh COMMAND...             run a shell command: rc=N
  *   sleep MS
  */
@@ -2458,6 +2459,11 @@ static void run_line(char *raw)
 			tadd(&t, ret ? "error err=%s" : "ok", errname(-ret));
 		if (!is_test)
 			tok[ntok++] = "ok";
+	} else if (!strcmp(av[0], "echo")) {
+		const char *p = strstr(line, "echo") + 4;
+
+		printf("#%s\n", p);
+		return;
 	} else if (!strcmp(av[0], "timeout") && ac > 1) {
 		group_timeout = atol(av[1]);
 		return;
