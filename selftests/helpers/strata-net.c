@@ -68,7 +68,7 @@
  *
  * Streams (run in threads while the script goes on)
  *
- *   useq start LABEL NS DST PORT [pps=N]    numbered UDP datagrams
+ *   useq start LABEL NS DST PORT [pps=N] [count=N]  numbered UDP datagrams
  *   useq stop LABEL            sent= recv= lost= reorder= dup=
  *   tstream start LABEL NS DST PORT [kbps=N] TCP pseudo-random stream
  *   tstream stop LABEL         sent= checked= bad= ok|broken
@@ -1992,6 +1992,7 @@ struct stream {
 	pthread_t th;
 	uint32_t id;
 	long rate; /* pps, or kB/s for TCP */
+	uint64_t count; /* useq: stop after this many (0: no limit) */
 	uint64_t sent, replies;
 	int err;
 };
@@ -2022,7 +2023,7 @@ static void *useq_main(void *arg)
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, &magic, 4);
 	memcpy(buf + 4, &s->id, 4);
-	while (!s->stop) {
+	while (!s->stop && (!s->count || s->sent < s->count)) {
 		uint32_t seq = (uint32_t)s->sent;
 
 		sleep_until(t0 + s->sent * gap);
@@ -2129,6 +2130,8 @@ static void stream_start(int kind, char **av, int ac, struct text *t)
 	for (i = 6; i < ac; i++) {
 		if (!strncmp(av[i], "pps=", 4) || !strncmp(av[i], "kbps=", 5))
 			s->rate = strtol(strchr(av[i], '=') + 1, NULL, 0);
+		if (!strncmp(av[i], "count=", 6))
+			s->count = strtoull(av[i] + 6, NULL, 0);
 	}
 	fam = sa_parse(av[4], (uint16_t)atoi(av[5]), &d, &dl);
 	if (fam < 0 || s->rate <= 0) {
