@@ -106,7 +106,13 @@ static bool spoofed(const struct sc_endpoint *ep, const struct sc_pkt *pkt)
 	       !addr_in(ep->spoof, ep->n_spoof, pkt->family, pkt->saddr);
 }
 
-/* IPv6 neighbour discovery, router solicitation and MLD from workloads. */
+/*
+ * IPv6 plumbing a workload needs under any policy, as Felix allows it:
+ * MLD (130-132, 143), router solicitation (133), neighbour solicitation
+ * and advertisement (135, 136). Router advertisements and redirects from
+ * a workload are not plumbing: they are how a rogue workload would steal
+ * traffic, so policy decides them.
+ */
 static bool nd_plumbing(const struct sc_pkt *pkt)
 {
 	if (pkt->family != STRATA_FAMILY_IPV6 || pkt->proto != 58 ||
@@ -114,11 +120,24 @@ static bool nd_plumbing(const struct sc_pkt *pkt)
 		return false;
 	switch (pkt->icmp_type) {
 	case 130: case 131: case 132: case 143:	/* MLD */
-	case 133: case 134:			/* RS, RA */
-	case 135: case 136: case 137:		/* NS, NA, redirect */
+	case 133:				/* RS */
+	case 135: case 136:			/* NS, NA */
 		return true;
 	}
 	return false;
+}
+
+/*
+ * ND and MLD are sent from the link-local address, or from :: while
+ * an address is tentative: sources no endpoint lists, and which never
+ * leave the link, so anti-spoofing exempts them for plumbing only.
+ */
+static bool nd_local_source(const struct sc_pkt *pkt)
+{
+	static const u8 zero[16];
+
+	return (pkt->saddr[0] == 0xfe && (pkt->saddr[1] & 0xc0) == 0x80) ||
+	       !memcmp(pkt->saddr, zero, sizeof(zero));
 }
 
 static bool tunnel(const struct sc_settings *s, const struct sc_pkt *pkt)
@@ -270,12 +289,13 @@ u8 sc_decide(const struct sc_runtime *rt, const struct sc_pkt *pkt,
 				    SC_R_UNKNOWN_IFACE : SC_R_NOT_COMMITTED);
 		if (c->ct == SC_CT_INVALID && s->ct_invalid_drop)
 			return done(v, SC_V_DROP, SC_R_CT_INVALID);
-		if (spoofed(in_ep->ep, pkt)) {
+		if (nd_plumbing(pkt) && (nd_local_source(pkt) ||
+					 !spoofed(in_ep->ep, pkt))) {
+			done(v, SC_V_ACCEPT, SC_R_ND);
+		} else if (spoofed(in_ep->ep, pkt)) {
 			done(v, SC_V_DROP, SC_R_SPOOF);
 		} else if (est) {
 			done(v, SC_V_ACCEPT, SC_R_ESTABLISHED);
-		} else if (nd_plumbing(pkt)) {
-			done(v, SC_V_ACCEPT, SC_R_ND);
 		} else if (tunnel(s, pkt)) {
 			done(v, SC_V_DROP, SC_R_TUNNEL);
 		} else {

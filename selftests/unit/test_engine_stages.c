@@ -177,6 +177,7 @@ static void from_workload(void **state)
 	struct sc_pkt ipip = t_pkt4(WL4, PEER4, 4, 0, 0);
 	struct sc_pkt vx = t_pkt4(WL4, PEER4, UDP, 1000, 4789);
 	struct sc_verdict v;
+	size_t i;
 
 	/* egress policy, with the endpoint's mark and the accept bit */
 	assert_int_equal(d(s, &p, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
@@ -222,6 +223,43 @@ static void from_workload(void **state)
 	ns.icmp_type = 128; /* echo is not plumbing */
 	assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_DROP);
+	/*
+	 * Plumbing comes from the link-local address (or :: while tentative),
+	 * which the endpoint does not list: NS, NA, RS and MLD pass anyway.
+	 */
+	memset(ns.saddr, 0, sizeof(ns.saddr));
+	ns.saddr[0] = 0xfe;
+	ns.saddr[1] = 0x80;
+	ns.saddr[15] = 0x42;
+	for (i = 0; i < NARR(u8, 130, 131, 132, 133, 135, 136, 143); i++) {
+		ns.icmp_type = ARR(u8, 130, 131, 132, 133, 135, 136, 143)[i];
+		assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a",
+				   NULL, &v),
+				 SC_V_ACCEPT);
+		assert_int_equal(v.reason, SC_R_ND);
+	}
+	memset(ns.saddr, 0, sizeof(ns.saddr));	/* DAD */
+	ns.icmp_type = 135;
+	assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
+			 SC_V_ACCEPT);
+	assert_int_equal(v.reason, SC_R_ND);
+	/* RA and redirect from a workload, or echo from link-local: spoof */
+	ns.saddr[0] = 0xfe;
+	ns.saddr[1] = 0x80;
+	ns.saddr[15] = 0x42;
+	for (i = 0; i < NARR(u8, 134, 137, 128); i++) {
+		ns.icmp_type = ARR(u8, 134, 137, 128)[i];
+		assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a",
+				   NULL, &v),
+				 SC_V_DROP);
+		assert_int_equal(v.reason, SC_R_SPOOF);
+	}
+	/* plumbing from someone else's global address is spoofed */
+	ns = t_pkt6(HOST6, WL6, 58, 0, 0);
+	ns.icmp_type = 135;
+	assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
+			 SC_V_DROP);
+	assert_int_equal(v.reason, SC_R_SPOOF);
 	/* tunnels from workloads */
 	assert_int_equal(d(s, &ipip, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL,
 			   &v),
