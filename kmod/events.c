@@ -57,6 +57,22 @@ static void step_decider(const struct sc_step *st, u8 *kind, u32 *tier,
 	}
 }
 
+static const char *const list_names[] = {
+	[STRATA_LIST_INGRESS] = "ingress",
+	[STRATA_LIST_EGRESS] = "egress",
+	[STRATA_LIST_UNTRACKED_INGRESS] = "untracked-ingress",
+	[STRATA_LIST_UNTRACKED_EGRESS] = "untracked-egress",
+	[STRATA_LIST_PREDNAT_INGRESS] = "prednat-ingress",
+	[STRATA_LIST_FORWARD_INGRESS] = "forward-ingress",
+	[STRATA_LIST_FORWARD_EGRESS] = "forward-egress",
+};
+
+static const char *list_name(u8 list)
+{
+	return list < ARRAY_SIZE(list_names) && list_names[list] ?
+	       list_names[list] : "?";
+}
+
 static void log_lines(struct strata_net *sn, const struct sc_pkt *p,
 		      const struct sc_ctx *ctx, const struct sc_verdict *v)
 {
@@ -77,17 +93,17 @@ static void log_lines(struct strata_net *sn, const struct sc_pkt *p,
 			}
 			stats->log_lines++;
 			if (p->family == STRATA_FAMILY_IPV4)
-				pr_info("log tier=%s policy=%s rule=%u endpoint=%s list=%u proto=%u src=%pI4 sport=%u dst=%pI4 dport=%u in=%s out=%s\n",
+				pr_info("log tier=%s policy=%s rule=%u endpoint=%s list=%s proto=%u src=%pI4 sport=%u dst=%pI4 dport=%u in=%s out=%s\n",
 					r->tier ? r->tier->name : "-",
 					r->policy->name, r->rule,
-					st->ep->ep->name, st->list, p->proto,
+					st->ep->ep->name, list_name(st->list), p->proto,
 					p->saddr, p->sport, p->daddr, p->dport,
 					ctx->iif ?: "-", ctx->oif ?: "-");
 			else
-				pr_info("log tier=%s policy=%s rule=%u endpoint=%s list=%u proto=%u src=%pI6c sport=%u dst=%pI6c dport=%u in=%s out=%s\n",
+				pr_info("log tier=%s policy=%s rule=%u endpoint=%s list=%s proto=%u src=%pI6c sport=%u dst=%pI6c dport=%u in=%s out=%s\n",
 					r->tier ? r->tier->name : "-",
 					r->policy->name, r->rule,
-					st->ep->ep->name, st->list, p->proto,
+					st->ep->ep->name, list_name(st->list), p->proto,
 					p->saddr, p->sport, p->daddr, p->dport,
 					ctx->iif ?: "-", ctx->oif ?: "-");
 		}
