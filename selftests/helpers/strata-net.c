@@ -18,9 +18,10 @@
  * ending in "=> TOKEN..." is a test point: it passes when every TOKEN
  * matches a word of the command's result: "WORD" (present), "!WORD"
  * (absent), or "KEY=N", "KEY!=N", "KEY>=N", "KEY<=N" against a result word
- * "KEY=VALUE". Test points print "ok - [TITLE: ]LINE" or "not ok - ..."
- * followed by "# got: RESULT" when they fail. Lines without "=>" must
- * succeed (else "not ok - setup: LINE"). Exit status: 0 if every point
+ * "KEY=VALUE"; N may be @X+Y+..., a sum of numbers and variables (stream
+ * results: LABEL.sent, LABEL.recv). Test points print "ok - [TITLE: ]LINE" or
+ * "not ok - ..." followed by "# got: RESULT" when they fail. Lines without "=>"
+ * must succeed (else "not ok - setup: LINE"). Exit status: 0 if every point
  * passed, 1 if not, 2 on a usage error.
  *
  * Namespaces and servers
@@ -74,6 +75,8 @@
  *   tstream stop LABEL         sent= checked= bad= ok|broken
  *   uflow start LABEL NS DST PORT [pps=N]   UDP requests to an echo server
  *   uflow stop LABEL           sent= replies= lost= ok|broken
+ *   cflood start LABEL NS DST PORT [pps=N]  new TCP connections (reset)
+ *   cflood stop LABEL          sent= connected=
  *
  * Other
  *
@@ -1286,15 +1289,80 @@ static bool show_result;
 static long start_ms;
 static int failures, points;
 
+/* Variables: stream results (LABEL.sent, LABEL.recv), for expectations. */
+struct var {
+	char name[48];
+	long long v;
+};
+
+static struct var vars[64];
+static int nvars;
+
+static void var_set(const char *label, const char *what, long long v)
+{
+	char name[48];
+	int i;
+
+	snprintf(name, sizeof(name), "%.31s.%.15s", label, what);
+	for (i = 0; i < nvars; i++)
+		if (!strcmp(vars[i].name, name))
+			break;
+	if (i == nvars) {
+		if (nvars == 64)
+			return;
+		nvars++;
+	}
+	scopy(vars[i].name, sizeof(vars[i].name), name);
+	vars[i].v = v;
+}
+
+/* KEY=@A+B+3 (or >=, <=, !=): the sum of variables and numbers. */
+static void tok_expand(const char *tok, char *out, size_t n)
+{
+	const char *at = strstr(tok, "=@");
+	char buf[256], *t, *save;
+	long long sum = 0;
+
+	if (!at) {
+		scopy(out, n, tok);
+		return;
+	}
+	scopy(buf, sizeof(buf), at + 2);
+	for (t = strtok_r(buf, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
+		char *end;
+		long long x = strtoll(t, &end, 0);
+		int i;
+
+		if (*end) {
+			for (i = 0; i < nvars; i++)
+				if (!strcmp(vars[i].name, t))
+					break;
+			if (i == nvars) {
+				snprintf(out, n, "undefined-variable-%s", t);
+				return;
+			}
+			x = vars[i].v;
+		}
+		sum += x;
+	}
+	snprintf(out, n, "%.*s=%lld", (int)(at - tok), tok, sum);
+}
+
 static void point(const char *line, const char *res, char **tok, int ntok,
 		  bool is_test)
 {
 	bool ok = true;
+	char x[256];
 	int i;
 
-	for (i = 0; i < ntok; i++)
-		if (!tok_ok(res, tok[i]))
+	for (i = 0; i < ntok; i++) {
+		tok_expand(tok[i], x, sizeof(x));
+		if (!tok_ok(res, x)) {
 			ok = false;
+			if (strcmp(x, tok[i]))
+				printf("# %s is %s\n", tok[i], x);
+		}
+	}
 	if (!is_test) {
 		if (!ok) {
 			failures++;
@@ -1981,7 +2049,8 @@ static void do_stats(bool delta, bool snap, struct text *t)
 enum {
 	ST_USEQ,
 	ST_TCP,
-	ST_UFLOW
+	ST_UFLOW,
+	ST_CFLOOD
 };
 
 struct stream {
@@ -1993,6 +2062,9 @@ struct stream {
 	uint32_t id;
 	long rate; /* pps, or kB/s for TCP */
 	uint64_t count; /* useq: stop after this many (0: no limit) */
+	char ns[32]; /* cflood: where to connect from, and to */
+	union sa dst;
+	socklen_t dstlen;
 	uint64_t sent, replies;
 	int err;
 };
@@ -2099,6 +2171,39 @@ static void *tstream_main(void *arg)
 	return NULL;
 }
 
+/* New TCP connections, one after the other: each one a new flow. */
+static void *cflood_main(void *arg)
+{
+	struct stream *s = arg;
+	uint64_t t0 = now_ns(), gap = 1000000000ULL / (uint64_t)s->rate;
+	struct linger lg = { 1, 0 };
+
+	while (!s->stop) {
+		int fd = sock_in(s->ns, s->dst.sa.sa_family,
+				 SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		struct pollfd pf = { fd, POLLOUT, 0 };
+		int err = 0;
+		socklen_t el = sizeof(err);
+
+		sleep_until(t0 + s->sent * gap);
+		if (fd < 0) {
+			s->err++;
+			sleep_ms(10);
+			continue;
+		}
+		s->sent++;
+		if ((!connect(fd, &s->dst.sa, s->dstlen) ||
+		     errno == EINPROGRESS) &&
+		    poll(&pf, 1, 200) > 0 &&
+		    !getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) && !err)
+			s->replies++;
+		/* reset rather than TIME_WAIT: thousands of them */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+	}
+	return NULL;
+}
+
 static struct stream *stream_find(const char *label)
 {
 	int i;
@@ -2125,7 +2230,10 @@ static void stream_start(int kind, char **av, int ac, struct text *t)
 	memset(s, 0, sizeof(*s));
 	scopy(s->label, sizeof(s->label), av[2]);
 	s->kind = kind;
-	s->rate = kind == ST_TCP ? 256 : kind == ST_UFLOW ? 50 : 1000;
+	s->rate = kind == ST_TCP      ? 256
+		  : kind == ST_UFLOW  ? 50
+		  : kind == ST_CFLOOD ? 200
+				      : 1000;
 	s->id = next_uid++;
 	for (i = 6; i < ac; i++) {
 		if (!strncmp(av[i], "pps=", 4) || !strncmp(av[i], "kbps=", 5))
@@ -2136,6 +2244,18 @@ static void stream_start(int kind, char **av, int ac, struct text *t)
 	fam = sa_parse(av[4], (uint16_t)atoi(av[5]), &d, &dl);
 	if (fam < 0 || s->rate <= 0) {
 		tadd(t, "error bad address or rate");
+		return;
+	}
+	if (kind == ST_CFLOOD) {
+		scopy(s->ns, sizeof(s->ns), av[3]);
+		s->dst = d;
+		s->dstlen = dl;
+		if (pthread_create(&s->th, NULL, cflood_main, s)) {
+			tadd(t, "error thread");
+			return;
+		}
+		nstreams++;
+		tadd(t, "started");
 		return;
 	}
 	s->fd = sock_in(
@@ -2188,6 +2308,12 @@ static void stream_stop(int kind, char **av, int ac, struct text *t)
 		     " reorder=%" PRIu64 " dup=%" PRIu64 " senderr=%d",
 		     s->sent, r.recv, (int64_t)(s->sent - r.recv), r.reorder,
 		     r.dup, s->err);
+	} else if (kind == ST_CFLOOD) {
+		tadd(t, "sent=%" PRIu64 " connected=%" PRIu64 " err=%d",
+		     s->sent, s->replies, s->err);
+		var_set(s->label, "sent", (long long)s->sent);
+		s->label[0] = '\0';
+		return;
 	} else if (kind == ST_UFLOW) {
 		char buf[64];
 		long until = now_ms() + 300;
@@ -2235,6 +2361,15 @@ static void stream_stop(int kind, char **av, int ac, struct text *t)
 		     !s->err && s->sent && checked == s->sent && !bad
 			     ? "ok"
 			     : "broken");
+	}
+	var_set(s->label, "sent", (long long)s->sent);
+	if (kind == ST_USEQ) {
+		pthread_mutex_lock(&seq_lock);
+		for (i = 0; i < nseqrx; i++)
+			if (seqrx[i].id == s->id)
+				var_set(s->label, "recv",
+					(long long)seqrx[i].recv);
+		pthread_mutex_unlock(&seq_lock);
 	}
 	close(s->fd);
 	s->label[0] = '\0';
@@ -2514,6 +2649,7 @@ static void run_line(char *raw)
 		return;
 	} else if (!strcmp(av[0], "ctr")) {
 		do_ctr(av, ac, &t);
+		show_result = is_test;
 		if (!is_test)
 			return;
 	} else if (!strcmp(av[0], "ctr-reset")) {
@@ -2533,9 +2669,10 @@ static void run_line(char *raw)
 			return;
 		}
 	} else if ((!strcmp(av[0], "useq") || !strcmp(av[0], "tstream") ||
-		    !strcmp(av[0], "uflow")) &&
+		    !strcmp(av[0], "uflow") || !strcmp(av[0], "cflood")) &&
 		   ac > 1) {
 		int kind = av[0][0] == 't'   ? ST_TCP
+			   : av[0][0] == 'c' ? ST_CFLOOD
 			   : av[0][1] == 's' ? ST_USEQ
 					     : ST_UFLOW;
 
