@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SEL_MAX_LABEL	512	/* characters in a label key */
+#define SEL_MAX_LABEL 512 /* characters in a label key */
 
 /**
  * struct sel_labels - a label set: @n key/value pairs sorted by key, keys
@@ -53,8 +53,9 @@ struct sel_err {
 };
 
 /* Flags for sel_parse(). */
-#define SEL_F_ALLOW_GLOBAL	(1U << 0) /* global() allowed, alone (a rule's
-					   * namespaceSelector) */
+#define SEL_F_ALLOW_GLOBAL                             \
+	(1U << 0) /* global() allowed, alone (a rule's \
+		   * namespaceSelector) */
 
 /**
  * sel_parse() - parse a selector; "" (or only blanks) is all()
@@ -63,8 +64,8 @@ struct sel_err {
 int sel_parse(const char *text, unsigned int flags, struct sel **out,
 	      struct sel_err *err);
 
-struct sel *sel_get(struct sel *s);	/* another reference */
-void sel_put(struct sel *s);		/* NULL is fine */
+struct sel *sel_get(struct sel *s); /* another reference */
+void sel_put(struct sel *s); /* NULL is fine */
 
 /*
  * The canonical form: equivalent spellings (blanks, quotes, operator
@@ -80,7 +81,7 @@ bool sel_equal(const struct sel *a, const struct sel *b);
 /* Does @s match an item labelled @l? */
 bool sel_match(const struct sel *s, const struct sel_labels *l);
 bool sel_is_all(const struct sel *s);
-bool sel_is_global(const struct sel *s);	/* exactly global() */
+bool sel_is_global(const struct sel *s); /* exactly global() */
 
 /*
  * Rewrites for compile (§1.2, §1.3). Each returns a new reference or NULL
