@@ -32,7 +32,7 @@ endif
 
 VM_RUN := $(TOP)/selftests/vm/run.sh -k $(KVER)
 # Each suite boots the guest once.
-VM_SUITES := kmod engine
+VM_SUITES := kmod engine enforce
 
 all: module userspace
 
