@@ -200,6 +200,196 @@ static void flow_event(void **state)
 	free(ev);
 }
 
+/*
+ * A resolver that knows endpoint 4, tier 10 and policy 5 (and checks
+ * what it is asked): endpoint 3 and policy 6 stay ids; tier 20 has an
+ * empty name, which counts as unknown.
+ */
+static const char *test_names(uint8_t kind, uint32_t id, void *arg)
+{
+	int *calls = arg;
+
+	(*calls)++;
+	assert_int_not_equal(id, 0);
+	switch (kind) {
+	case STRATA_ERR_OBJ_ENDPOINT:
+		return id == 4 ? "backend" : NULL;
+	case STRATA_ERR_OBJ_TIER:
+		return id == 10 ? "security" : id == 20 ? "" : NULL;
+	case STRATA_ERR_OBJ_POLICY:
+		return id == 5 ? "backend-ingress" : NULL;
+	default:
+		fail_msg("asked for kind %u id %u", kind, id);
+		return NULL;
+	}
+}
+
+static char *print_event_names(const struct strata_event *ev, strata_name_fn fn,
+			       void *arg)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	strata_print_event_names(f, ev, fn, arg);
+	fclose(f);
+	return buf;
+}
+
+static char *json_event_names(const struct strata_event *ev, strata_name_fn fn,
+			      void *arg)
+{
+	struct json_object *o = strata_json_event_names(ev, fn, arg);
+	char *s = strdup(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+
+	json_object_put(o);
+	return s;
+}
+
+/* Names from a resolver, in text and JSON; without one, ids only. */
+static void flow_event_names(void **state)
+{
+	static const char ids_text[] =
+		"flow generation 7 deny reason policy hook forward tcp 10.0.0.1:40000 -> 10.0.0.5:443 iif cali1 oif cali2 ep-in 3 ep-out 4 len 60 mark 0x10000 logged\n"
+		"\tstep endpoint 4 ingress deny by rule tier 10 policy 5 rule 0 cookie 0xc0ffee passes 1\n"
+		"\tlog tier 10 policy 6 rule 0\n";
+	static const char names_text[] =
+		"flow generation 7 deny reason policy hook forward tcp 10.0.0.1:40000 -> 10.0.0.5:443 iif cali1 oif cali2 ep-in 3 ep-out 4 (backend) len 60 mark 0x10000 logged\n"
+		"\tstep endpoint 4 (backend) ingress deny by rule tier 10 (security) policy 5 (backend-ingress) rule 0 cookie 0xc0ffee passes 1\n"
+		"\tlog tier 10 (security) policy 6 rule 0\n";
+	static const char ids_json[] =
+		"{\"event\":\"flow\",\"generation\":7,"
+		"\"timestamp\":1700000000123456789,\"family\":4,\"proto\":6,"
+		"\"saddr\":\"10.0.0.1\",\"daddr\":\"10.0.0.5\","
+		"\"sport\":40000,\"dport\":443,"
+		"\"iif\":\"cali1\",\"oif\":\"cali2\","
+		"\"ep_in\":3,\"ep_out\":4,"
+		"\"hook\":\"forward\",\"verdict\":\"deny\","
+		"\"reason\":\"policy\",\"len\":60,\"mark\":65536,"
+		"\"logged\":true,\"steps\":[{\"endpoint\":4,"
+		"\"list\":\"ingress\",\"action\":\"deny\",\"kind\":\"rule\","
+		"\"tier\":10,\"policy\":5,\"rule\":0,"
+		"\"cookie\":12648430,\"passes\":1,"
+		"\"logs\":[{\"tier\":10,\"policy\":6,\"rule\":0}]}]}";
+	static const char names_json[] =
+		"{\"event\":\"flow\",\"generation\":7,"
+		"\"timestamp\":1700000000123456789,\"family\":4,\"proto\":6,"
+		"\"saddr\":\"10.0.0.1\",\"daddr\":\"10.0.0.5\","
+		"\"sport\":40000,\"dport\":443,"
+		"\"iif\":\"cali1\",\"oif\":\"cali2\","
+		"\"ep_in\":3,\"ep_out\":4,\"ep_out_name\":\"backend\","
+		"\"hook\":\"forward\",\"verdict\":\"deny\","
+		"\"reason\":\"policy\",\"len\":60,\"mark\":65536,"
+		"\"logged\":true,\"steps\":[{\"endpoint\":4,"
+		"\"endpoint_name\":\"backend\","
+		"\"list\":\"ingress\",\"action\":\"deny\",\"kind\":\"rule\","
+		"\"tier\":10,\"tier_name\":\"security\","
+		"\"policy\":5,\"policy_name\":\"backend-ingress\",\"rule\":0,"
+		"\"cookie\":12648430,\"passes\":1,"
+		"\"logs\":[{\"tier\":10,\"tier_name\":\"security\","
+		"\"policy\":6,\"rule\":0}]}]}";
+	struct strata_event *ev = calloc(1, sizeof(*ev));
+	struct strata_flow *f = &ev->flow;
+	struct strata_names *n = strata_names_new();
+	struct strata_reqv rv;
+	struct strata_err err;
+	int calls = 0;
+	char *out;
+
+	strata_reqv_init(&rv, FAMILY, 1 << 16);
+	put_flow(event_msg(&rv, STRATA_CMD_FLOW_EVENT), 4, true, 1, 1, 4);
+	assert_int_equal(strata_dec_event(nlmsg_hdr(rv.v[0].msg), ev, &err), 0);
+
+	/* no resolver: the output of strata_print_event() */
+	out = print_event_names(ev, NULL, NULL);
+	assert_string_equal(out, ids_text);
+	free(out);
+	out = print_event(ev);
+	assert_string_equal(out, ids_text);
+	free(out);
+	out = json_event_names(ev, NULL, NULL);
+	assert_string_equal(out, ids_json);
+	free(out);
+	{
+		struct json_object *o = strata_json_event(ev);
+
+		assert_string_equal(json_object_to_json_string_ext(
+					    o, JSON_C_TO_STRING_PLAIN),
+				    ids_json);
+		json_object_put(o);
+	}
+
+	/* a resolver: id first, the name in parentheses; unknown: id */
+	out = print_event_names(ev, test_names, &calls);
+	assert_string_equal(out, names_text);
+	free(out);
+	/* ep-in, ep-out, step endpoint, tier, policy, log tier and policy */
+	assert_int_equal(calls, 7);
+	out = json_event_names(ev, test_names, &calls);
+	assert_string_equal(out, names_json);
+	free(out);
+
+	/* an empty name is no name; ids 0 are not looked up */
+	f->steps[0].tier = 20;
+	f->steps[0].logs[0].tier = 0;
+	f->ep_in = 0;
+	calls = 0;
+	out = print_event_names(ev, test_names, &calls);
+	assert_non_null(strstr(out, " oif cali2 ep-out 4 (backend) len 60"));
+	assert_non_null(strstr(
+		out, " tier 20 policy 5 (backend-ingress) rule 0 cookie"));
+	assert_non_null(strstr(out, "\tlog tier 0 policy 6 rule 0\n"));
+	free(out);
+	assert_int_equal(calls, 5);
+	out = json_event_names(ev, test_names, &calls);
+	assert_null(strstr(out, "ep_in_name"));
+	assert_non_null(strstr(out, "\"tier\":20,\"policy\":5,"));
+	assert_non_null(strstr(out, "{\"tier\":0,\"policy\":6,\"rule\":0}"));
+	free(out);
+
+	/* the name cache as the resolver */
+	assert_non_null(n);
+	assert_int_equal(
+		strata_names_add(n, STRATA_ERR_OBJ_ENDPOINT, 3, "frontend"), 0);
+	assert_int_equal(
+		strata_names_add(n, STRATA_ERR_OBJ_POLICY, 6, "audit-log"), 0);
+	assert_int_equal(strata_names_add(n, STRATA_ERR_OBJ_TIER, 5, "tier-5"),
+			 0);
+	f->ep_in = 3;
+	out = print_event_names(ev, strata_names_lookup, n);
+	assert_non_null(strstr(out, " ep-in 3 (frontend) ep-out 4 len 60"));
+	assert_non_null(strstr(out, "\tstep endpoint 4 ingress"));
+	/* policy 5 is not tier 5 */
+	assert_non_null(strstr(out, " tier 20 policy 5 rule 0 cookie"));
+	assert_non_null(
+		strstr(out, "\tlog tier 0 policy 6 (audit-log) rule 0\n"));
+	free(out);
+	out = json_event_names(ev, strata_names_lookup, n);
+	assert_non_null(strstr(
+		out, "\"ep_in\":3,\"ep_in_name\":\"frontend\",\"ep_out\":4,"
+		     "\"hook\""));
+	assert_non_null(
+		strstr(out, "\"policy\":6,\"policy_name\":\"audit-log\""));
+	free(out);
+
+	/* commits and lost events name nothing */
+	ev->type = STRATA_EVENT_COMMIT;
+	ev->generation = 12;
+	calls = 0;
+	out = print_event_names(ev, test_names, &calls);
+	assert_string_equal(out, "commit generation 12\n");
+	free(out);
+	out = json_event_names(ev, test_names, &calls);
+	assert_string_equal(out, "{\"event\":\"commit\",\"generation\":12}");
+	free(out);
+	assert_int_equal(calls, 0);
+
+	strata_names_free(n);
+	strata_reqv_free(&rv);
+	free(ev);
+}
+
 static void flow_event_limits(void **state)
 {
 	struct strata_event *ev = calloc(1, sizeof(*ev));
@@ -236,6 +426,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(commit_event),
 		cmocka_unit_test(flow_event),
+		cmocka_unit_test(flow_event_names),
 		cmocka_unit_test(flow_event_limits),
 	};
 

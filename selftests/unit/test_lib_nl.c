@@ -39,6 +39,8 @@ struct fake {
 	struct sc_settings settings;
 	uint32_t dump_rules; /* rules per policy dump piece */
 	bool intr; /* mark dumps NLM_F_DUMP_INTR */
+	int intr_dumps; /* mark this many more dumps NLM_F_DUMP_INTR */
+	size_t bump_at; /* a commit (gen++) before answering request n */
 	bool get_too_big; /* single GET_POLICY: -EMSGSIZE */
 };
 
@@ -323,7 +325,7 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 	struct fake *f = nl->priv;
 	const struct nlmsghdr *nlh = nlmsg_hdr(req->msg);
 	const struct nlattr *tb[STRATA_A_MAX + 1];
-	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP, intr;
 	uint8_t cmd = tl_cmd(nlh);
 	struct strata_err ext, e;
 	struct strata_reqv rv, enc;
@@ -337,6 +339,11 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 	assert_true(nlh->nlmsg_flags & NLM_F_REQUEST);
 	f->cmds[f->n] = cmd;
 	f->flags[f->n++] = nlh->nlmsg_flags;
+	if (f->bump_at && f->n == f->bump_at)
+		f->gen++;
+	intr = dump && (f->intr || f->intr_dumps > 0);
+	if (dump && f->intr_dumps > 0)
+		f->intr_dumps--;
 	tl_parse_msg(nlh, tb);
 	strata_reqv_init(&rv, FAMILY, 1 << 20);
 	strata_err_clear(&ext);
@@ -564,12 +571,12 @@ static int fake_request(struct strata_nl *nl, struct strata_req *req,
 	}
 	if (code == -ENOENT && !ext.kmsg[0])
 		snprintf(ext.kmsg, sizeof(ext.kmsg), "no such object");
-	if (dump && f->intr)
+	if (intr)
 		for (n = 0; n < rv.n; n++)
 			nlmsg_hdr(rv.v[n].msg)->nlmsg_flags |= NLM_F_DUMP_INTR;
 	ret = deliver(req, &rv, dump, code, code ? &ext : NULL, fn, arg,
 		      generation, err);
-	if (dump && f->intr)
+	if (intr)
 		ret = ret ? ret : -EAGAIN;
 	strata_reqv_free(&rv);
 	strata_reqv_free(&enc);
@@ -902,6 +909,218 @@ static void dumps_and_gets(void **state)
 	fake_release(&f);
 }
 
+static char *counter_text(const struct strata_counter *c,
+			  struct strata_names *names)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	strata_print_counter_names(f, c, strata_names_lookup, names);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The name cache: what a load asks for, what it holds, loads that commits
+ * interrupt (read again) or that fail (the old names stay), and the
+ * reload rule (generation differs, at most once per interval).
+ */
+static void names_cache(void **state)
+{
+	struct sc_policy *p = tl_policy(201, 1, 0);
+	struct sc_tier *t = tl_tier(10, STRATA_ACT_DENY);
+	struct sc_tier *t2 = tl_tier(11, STRATA_ACT_PASS);
+	struct sc_endpoint *e = tl_endpoint(2, false);
+	struct strata_names *n = strata_names_new();
+	struct strata_counter c = { .kind = STRATA_CTR_TIER_DEFAULT,
+				    .id = 11,
+				    .list = STRATA_LIST_INGRESS };
+	struct strata_err err;
+	uint64_t gen = 0;
+	struct fake f;
+	char *text;
+
+	assert_non_null(n);
+	fake_nl(&f);
+	assert_int_equal(strata_put_policy(&f.nl, p, false, &err), 0);
+	assert_int_equal(strata_put_tier(&f.nl, t, false, &err), 0);
+	assert_int_equal(strata_put_tier(&f.nl, t2, false, &err), 0);
+	assert_int_equal(strata_put_endpoint(&f.nl, e, false, &err), 0);
+	f.gen = 7;
+
+	/* never loaded: due whatever the generation, nothing known */
+	assert_false(strata_names_generation(n, &gen));
+	assert_true(strata_names_due(n, 7, 0));
+	assert_null(strata_names_lookup(STRATA_ERR_OBJ_TIER, 10, n));
+	assert_null(strata_names_lookup(STRATA_ERR_OBJ_TIER, 10, NULL));
+
+	/* the generation, three dumps, the generation again */
+	f.n = 0;
+	assert_int_equal(strata_names_load(n, &f.nl, 5000, &err), 0);
+	assert_int_equal(f.n, 5);
+	assert_int_equal(f.cmds[0], STRATA_CMD_GET_VERSION);
+	assert_int_equal(f.cmds[1], STRATA_CMD_GET_TIER);
+	assert_int_equal(f.cmds[2], STRATA_CMD_GET_POLICY);
+	assert_int_equal(f.cmds[3], STRATA_CMD_GET_ENDPOINT);
+	assert_int_equal(f.cmds[4], STRATA_CMD_GET_VERSION);
+	assert_int_equal(f.flags[1] & NLM_F_DUMP, NLM_F_DUMP);
+	assert_int_equal(f.flags[2] & NLM_F_DUMP, NLM_F_DUMP);
+	assert_int_equal(f.flags[3] & NLM_F_DUMP, NLM_F_DUMP);
+	assert_true(strata_names_generation(n, &gen));
+	assert_int_equal(gen, 7);
+	assert_int_equal(strata_names_count(n), 4);
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_TIER, 10, n),
+			    "tier-10");
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_TIER, 11, n),
+			    "tier-11");
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_POLICY, 201, n),
+			    "policy-201");
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_ENDPOINT, 2, n),
+			    "ep-2");
+	/* kinds do not mix; IP sets are not read */
+	assert_null(strata_names_lookup(STRATA_ERR_OBJ_POLICY, 10, n));
+	assert_null(strata_names_lookup(STRATA_ERR_OBJ_ENDPOINT, 201, n));
+	assert_null(strata_names_lookup(STRATA_ERR_OBJ_IPSET, 10, n));
+	text = counter_text(&c, n);
+	assert_string_equal(
+		text,
+		"tier 11 (tier-11) ingress default flows 0 packets 0 bytes 0\n");
+	free(text);
+
+	/*
+	 * The reload rule: not for events of the names' generation; for
+	 * another generation only a full interval after the last attempt.
+	 */
+	assert_false(strata_names_due(n, 7, 5000));
+	assert_false(strata_names_due(n, 7, 1000000));
+	assert_false(strata_names_due(n, 8, 5000));
+	assert_false(
+		strata_names_due(n, 8, 5000 + STRATA_NAMES_INTERVAL_MS - 1));
+	assert_true(strata_names_due(n, 8, 5000 + STRATA_NAMES_INTERVAL_MS));
+	/* an older generation than the names' is another one too */
+	assert_true(strata_names_due(n, 6, 5000 + STRATA_NAMES_INTERVAL_MS));
+
+	/* a commit deleted tier 11: a reload forgets it */
+	sc_tier_put(f.tier[1]);
+	f.n_tier = 1;
+	f.gen = 8;
+	assert_int_equal(strata_names_load(n, &f.nl, 6000, &err), 0);
+	assert_true(strata_names_generation(n, &gen));
+	assert_int_equal(gen, 8);
+	assert_int_equal(strata_names_count(n), 3);
+	assert_null(strata_names_lookup(STRATA_ERR_OBJ_TIER, 11, n));
+	text = counter_text(&c, n);
+	assert_string_equal(
+		text, "tier 11 ingress default flows 0 packets 0 bytes 0\n");
+	free(text);
+	assert_false(strata_names_due(n, 8, 6000));
+	assert_false(strata_names_due(n, 9, 6999));
+
+	/* dumps a commit interrupted are read again */
+	f.n = 0;
+	f.intr_dumps = 2;
+	assert_int_equal(strata_names_load(n, &f.nl, 7000, &err), 0);
+	assert_int_equal(f.n, 2 + 2 + 5);
+	assert_int_equal(strata_names_count(n), 3);
+
+	/* a commit between two dumps (the policies come from 9) */
+	f.n = 0;
+	f.bump_at = 3;
+	assert_int_equal(strata_names_load(n, &f.nl, 8000, &err), 0);
+	assert_int_equal(f.n, 3 + 5);
+	assert_true(strata_names_generation(n, &gen));
+	assert_int_equal(gen, 9);
+	f.bump_at = 0;
+
+	/* a commit after the dumps: the closing generation differs */
+	f.n = 0;
+	f.bump_at = 5;
+	assert_int_equal(strata_names_load(n, &f.nl, 9000, &err), 0);
+	assert_int_equal(f.n, 5 + 5);
+	assert_true(strata_names_generation(n, &gen));
+	assert_int_equal(gen, 10);
+	f.bump_at = 0;
+
+	/* commits all the time: it gives up; the names stay */
+	f.intr = true;
+	f.gen = 11;
+	assert_int_equal(strata_names_load(n, &f.nl, 10000, &err), -EAGAIN);
+	assert_true(strata_names_generation(n, &gen));
+	assert_int_equal(gen, 10);
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_TIER, 10, n),
+			    "tier-10");
+	/* a failed attempt counts for the interval too */
+	assert_false(strata_names_due(n, 11, 10999));
+	assert_true(strata_names_due(n, 11, 11000));
+	f.intr = false;
+
+	/* a refusal: the names stay */
+	f.fail_cmd = STRATA_CMD_GET_ENDPOINT;
+	f.fail_nth = 1;
+	f.fail_code = -EPERM;
+	assert_int_equal(strata_names_load(n, &f.nl, 11000, &err), -EPERM);
+	assert_int_equal(err.code, -EPERM);
+	assert_int_equal(strata_names_count(n), 3);
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_ENDPOINT, 2, n),
+			    "ep-2");
+	assert_true(strata_names_generation(n, &gen));
+	assert_int_equal(gen, 10);
+
+	strata_names_free(n);
+	strata_names_free(NULL);
+	sc_policy_put(p);
+	sc_tier_put(t);
+	sc_tier_put(t2);
+	sc_endpoint_put(e);
+	fake_release(&f);
+}
+
+/* Adding names by hand: replacing, refusing, truncating. */
+static void names_add(void **state)
+{
+	struct strata_names *n = strata_names_new();
+	char longname[100];
+	uint32_t i;
+
+	assert_non_null(n);
+	assert_int_equal(
+		strata_names_add(n, STRATA_ERR_OBJ_TIER, 10, "security"), 0);
+	assert_int_equal(strata_names_add(n, STRATA_ERR_OBJ_TIER, 10, "sec"),
+			 0);
+	assert_int_equal(strata_names_count(n), 1);
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_TIER, 10, n),
+			    "sec");
+	assert_int_equal(strata_names_add(n, STRATA_ERR_OBJ_TIER, 0, "x"),
+			 -EINVAL);
+	assert_int_equal(strata_names_add(n, STRATA_ERR_OBJ_TIER, 12, ""),
+			 -EINVAL);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(
+		strata_names_add(n, STRATA_ERR_OBJ_POLICY, 1, longname), 0);
+	assert_int_equal(
+		strlen(strata_names_lookup(STRATA_ERR_OBJ_POLICY, 1, n)),
+		STRATA_NAME_LEN - 1);
+	/* many: the table grows */
+	for (i = 1; i <= 10000; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "ep-%u", i);
+		assert_int_equal(strata_names_add(n, STRATA_ERR_OBJ_ENDPOINT, i,
+						  name),
+				 0);
+	}
+	assert_int_equal(strata_names_count(n), 2 + 10000);
+	assert_string_equal(strata_names_lookup(STRATA_ERR_OBJ_ENDPOINT, 7777,
+						n),
+			    "ep-7777");
+	/* never loaded from a kernel */
+	assert_false(strata_names_generation(n, NULL));
+	strata_names_free(n);
+}
+
 static void del_and_flush(void **state)
 {
 	struct strata_err err;
@@ -1020,6 +1239,8 @@ int main(void)
 		T(split_opens_implicit_tx),
 		T(implicit_tx_aborts),
 		T(dumps_and_gets),
+		T(names_cache),
+		T(names_add),
 		T(del_and_flush),
 		T(batch_as_one_tx),
 		T(version),

@@ -354,6 +354,100 @@ static void stats_text(void **state)
 	free(buf);
 }
 
+/* Knows policy 5, tier 10 and endpoint 3, by their counters' kinds. */
+static const char *ctr_names(uint8_t kind, uint32_t id, void *arg)
+{
+	if (kind == STRATA_ERR_OBJ_POLICY && id == 5)
+		return "web";
+	if (kind == STRATA_ERR_OBJ_TIER && id == 10)
+		return "security";
+	if (kind == STRATA_ERR_OBJ_ENDPOINT && id == 3)
+		return "pod-a";
+	return NULL;
+}
+
+/* Counters naming their objects: id first, the name in parentheses. */
+static void counter_names(void **state)
+{
+	static const struct strata_counter cs[] = {
+		{ .kind = STRATA_CTR_RULE, .id = 5, .list = 1, .index = 2 },
+		{ .kind = STRATA_CTR_PROFILE_END, .id = 5 },
+		{ .kind = STRATA_CTR_TIER_DEFAULT,
+		  .id = 10,
+		  .list = STRATA_LIST_PREDNAT_INGRESS },
+		{ .kind = STRATA_CTR_NO_MATCH,
+		  .id = 3,
+		  .list = STRATA_LIST_EGRESS,
+		  .flows = 2,
+		  .packets = 2,
+		  .bytes = 120 },
+		/* unknown ids, and ids of another kind */
+		{ .kind = STRATA_CTR_RULE, .id = 6 },
+		{ .kind = STRATA_CTR_TIER_DEFAULT, .id = 5 },
+		{ .kind = STRATA_CTR_NO_MATCH, .id = 10 },
+	};
+	char *buf = NULL, *ids = NULL;
+	size_t len, i;
+	FILE *f = open_memstream(&buf, &len), *g;
+	struct json_object *o;
+
+	for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++)
+		strata_print_counter_names(f, &cs[i], ctr_names, NULL);
+	fclose(f);
+	assert_string_equal(
+		buf,
+		"policy 5 (web) egress rule 2 flows 0 packets 0 bytes 0\n"
+		"policy 5 (web) ingress profile-end flows 0 packets 0 bytes 0\n"
+		"tier 10 (security) prednat-ingress default flows 0 packets 0 bytes 0\n"
+		"endpoint 3 (pod-a) egress no-match flows 2 packets 2 bytes 120\n"
+		"policy 6 ingress rule 0 flows 0 packets 0 bytes 0\n"
+		"tier 5 ingress default flows 0 packets 0 bytes 0\n"
+		"endpoint 10 ingress no-match flows 0 packets 0 bytes 0\n");
+	free(buf);
+
+	/* no resolver: strata_print_counter() */
+	f = open_memstream(&buf, &len);
+	g = open_memstream(&ids, &len);
+	for (i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
+		strata_print_counter_names(f, &cs[i], NULL, NULL);
+		strata_print_counter(g, &cs[i]);
+	}
+	fclose(f);
+	fclose(g);
+	assert_string_equal(buf, ids);
+	assert_null(strstr(buf, "("));
+	free(buf);
+	free(ids);
+
+	o = strata_json_counter_names(&cs[2], ctr_names, NULL);
+	assert_string_equal(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		"{\"kind\":\"tier-default\",\"id\":10,\"name\":\"security\","
+		"\"list\":\"prednat_ingress\",\"index\":0,\"flows\":0,"
+		"\"packets\":0,\"bytes\":0}");
+	json_object_put(o);
+	o = strata_json_counter_names(&cs[0], ctr_names, NULL);
+	assert_string_equal(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		"{\"kind\":\"rule\",\"id\":5,\"name\":\"web\","
+		"\"list\":\"egress\",\"index\":2,\"flows\":0,"
+		"\"packets\":0,\"bytes\":0}");
+	json_object_put(o);
+	/* unknown: no "name" */
+	o = strata_json_counter_names(&cs[6], ctr_names, NULL);
+	assert_string_equal(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		"{\"kind\":\"no-match\",\"id\":10,\"list\":\"ingress\","
+		"\"index\":0,\"flows\":0,\"packets\":0,\"bytes\":0}");
+	json_object_put(o);
+	o = strata_json_counter(&cs[3]);
+	assert_string_equal(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		"{\"kind\":\"no-match\",\"id\":3,\"list\":\"egress\","
+		"\"index\":0,\"flows\":2,\"packets\":2,\"bytes\":120}");
+	json_object_put(o);
+}
+
 static struct json_object *get(struct json_object *o, const char *path)
 {
 	char key[64];
@@ -493,6 +587,7 @@ int main(void)
 		cmocka_unit_test(ipset_roundtrip),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(stats_text),
+		cmocka_unit_test(counter_names),
 		cmocka_unit_test(json_schema),
 	};
 

@@ -391,19 +391,48 @@ struct json_object *strata_json_stats(const struct strata_stats *st)
 	return o;
 }
 
+/* @key: the name of @id, when @fn knows it */
+static void add_name(struct json_object *o, const char *key, uint8_t kind,
+		     uint32_t id, strata_name_fn fn, void *arg)
+{
+	const char *name = strata_name_of(fn, arg, kind, id);
+
+	if (name)
+		add(o, key, jstr(name));
+}
+
 /**
  * strata_json_counter() - a counter: {"kind", "id", "list", "index",
  * "flows", "packets", "bytes"}
  * @c: the counter
  *
- * "kind" is "rule", "tier-default", "profile-end" or "no-match"; "list" is
- * "ingress"/"egress" for rules and profile ends, an endpoint list name
- * ("ingress", "untracked_ingress", ...) otherwise; "index" is the rule's
- * (0 for other kinds).
+ * strata_json_counter_names() with no resolver.
  *
  * Return: the object.
  */
 struct json_object *strata_json_counter(const struct strata_counter *c)
+{
+	return strata_json_counter_names(c, NULL, NULL);
+}
+
+/**
+ * strata_json_counter_names() - a counter: {"kind", "id", ["name",]
+ * "list", "index", "flows", "packets", "bytes"}
+ * @c: the counter
+ * @fn: name resolver (may be NULL)
+ * @arg: its argument
+ *
+ * "kind" is "rule", "tier-default", "profile-end" or "no-match"; "id" is
+ * the policy's (rule, profile-end), tier's (tier-default) or endpoint's
+ * (no-match); "name" is that object's name, present only when @fn knows
+ * it. "list" is "ingress"/"egress" for rules and profile ends, an
+ * endpoint list name ("ingress", "untracked_ingress", ...) otherwise;
+ * "index" is the rule's (0 for other kinds).
+ *
+ * Return: the object.
+ */
+struct json_object *strata_json_counter_names(const struct strata_counter *c,
+					      strata_name_fn fn, void *arg)
 {
 	static const char *const lists[__STRATA_LIST_MAX] = {
 		"ingress",	    "egress",	       "untracked_ingress",
@@ -419,6 +448,7 @@ struct json_object *strata_json_counter(const struct strata_counter *c)
 		list = lists[c->list];
 	add(o, "kind", jstr(strata_counter_kind_name(c->kind)));
 	add(o, "id", ju64(c->id));
+	add_name(o, "name", strata_counter_obj(c->kind), c->id, fn, arg);
 	add(o, "list", jstr(list));
 	add(o, "index", ju64(c->index));
 	add(o, "flows", ju64(c->flows));
@@ -438,18 +468,39 @@ static struct json_object *jaddr(uint8_t family, const uint8_t *addr)
 }
 
 /**
- * strata_json_event() - an event: {"event": "commit", "generation"},
- * {"event": "lost"}, or {"event": "flow", "generation", "timestamp",
- * "family", "proto", "saddr", "daddr", ["sport", "dport",] ["icmp_type",
- * "icmp_code",] "iif", "oif", "ep_in", "ep_out", "hook", "verdict",
- * "reason", "len", "mark", "logged", "steps": [{"endpoint", "list",
- * "action", "kind", "tier", "policy", "rule", "cookie", "passes",
- * "logs": [{"tier", "policy", "rule"}]}]}
+ * strata_json_event() - an event, with ids only
  * @ev: the event
+ *
+ * strata_json_event_names() with no resolver.
  *
  * Return: the object.
  */
 struct json_object *strata_json_event(const struct strata_event *ev)
+{
+	return strata_json_event_names(ev, NULL, NULL);
+}
+
+/**
+ * strata_json_event_names() - an event: {"event": "commit", "generation"},
+ * {"event": "lost"}, or {"event": "flow", "generation", "timestamp",
+ * "family", "proto", "saddr", "daddr", ["sport", "dport",] ["icmp_type",
+ * "icmp_code",] "iif", "oif", "ep_in", ["ep_in_name",] "ep_out",
+ * ["ep_out_name",] "hook", "verdict", "reason", "len", "mark", "logged",
+ * "steps": [{"endpoint", ["endpoint_name",] "list", "action", "kind",
+ * "tier", ["tier_name",] "policy", ["policy_name",] "rule", "cookie",
+ * "passes", "logs": [{"tier", ["tier_name",] "policy", ["policy_name",]
+ * "rule"}]}]}
+ * @ev: the event
+ * @fn: name resolver (may be NULL: no name fields)
+ * @arg: its argument
+ *
+ * Each "..._name" field is the name of the object whose id the field
+ * before it holds, present only when that id is not 0 and @fn knows it.
+ *
+ * Return: the object.
+ */
+struct json_object *strata_json_event_names(const struct strata_event *ev,
+					    strata_name_fn fn, void *arg)
 {
 	static const char *const lists[__STRATA_LIST_MAX] = {
 		"ingress",	    "egress",	       "untracked_ingress",
@@ -485,7 +536,9 @@ struct json_object *strata_json_event(const struct strata_event *ev)
 	add(o, "iif", jstr(f->iif));
 	add(o, "oif", jstr(f->oif));
 	add(o, "ep_in", ju64(f->ep_in));
+	add_name(o, "ep_in_name", STRATA_ERR_OBJ_ENDPOINT, f->ep_in, fn, arg);
 	add(o, "ep_out", ju64(f->ep_out));
+	add_name(o, "ep_out_name", STRATA_ERR_OBJ_ENDPOINT, f->ep_out, fn, arg);
 	add(o, "hook", jstr(strata_hook_name(f->hook)));
 	add(o, "verdict", jstr(strata_verdict_name(f->verdict)));
 	add(o, "reason", jstr(strata_reason_name(f->reason)));
@@ -498,6 +551,8 @@ struct json_object *strata_json_event(const struct strata_event *ev)
 		struct json_object *s = json_object_new_object(), *logs;
 
 		add(s, "endpoint", ju64(st->endpoint));
+		add_name(s, "endpoint_name", STRATA_ERR_OBJ_ENDPOINT,
+			 st->endpoint, fn, arg);
 		add(s, "list",
 		    jstr(st->list < __STRATA_LIST_MAX ? lists[st->list]
 						      : "unknown"));
@@ -507,17 +562,26 @@ struct json_object *strata_json_event(const struct strata_event *ev)
 		    jstr(st->kind ? strata_counter_kind_name(st->kind)
 				  : "none"));
 		add(s, "tier", ju64(st->tier));
+		add_name(s, "tier_name", STRATA_ERR_OBJ_TIER, st->tier, fn,
+			 arg);
 		add(s, "policy", ju64(st->policy));
+		add_name(s, "policy_name", STRATA_ERR_OBJ_POLICY, st->policy,
+			 fn, arg);
 		add(s, "rule", ju64(st->rule));
 		add(s, "cookie", ju64(st->cookie));
 		add(s, "passes", ju64(st->passes));
 		logs = json_object_new_array();
 		for (j = 0; j < st->n_logs; j++) {
+			const struct strata_flow_log *lg = &st->logs[j];
 			struct json_object *l = json_object_new_object();
 
-			add(l, "tier", ju64(st->logs[j].tier));
-			add(l, "policy", ju64(st->logs[j].policy));
-			add(l, "rule", ju64(st->logs[j].rule));
+			add(l, "tier", ju64(lg->tier));
+			add_name(l, "tier_name", STRATA_ERR_OBJ_TIER, lg->tier,
+				 fn, arg);
+			add(l, "policy", ju64(lg->policy));
+			add_name(l, "policy_name", STRATA_ERR_OBJ_POLICY,
+				 lg->policy, fn, arg);
+			add(l, "rule", ju64(lg->rule));
 			json_object_array_add(logs, l);
 		}
 		add(s, "logs", logs);

@@ -511,28 +511,97 @@ static const char *counter_list_name(const struct strata_counter *c)
 }
 
 /**
+ * strata_name_of() - an object's name, as a resolver knows it
+ * @fn: the resolver (may be NULL)
+ * @arg: its argument
+ * @kind: enum strata_err_obj
+ * @id: the object's id (0: none, not looked up)
+ *
+ * Return: the name, or NULL when there is no resolver, no object or the
+ * resolver does not know it (NULL or "").
+ */
+const char *strata_name_of(strata_name_fn fn, void *arg, uint8_t kind,
+			   uint32_t id)
+{
+	const char *name;
+
+	if (!fn || !id)
+		return NULL;
+	name = fn(kind, id, arg);
+	return name && name[0] ? name : NULL;
+}
+
+/* The object a counter belongs to (enum strata_err_obj), or 0. */
+uint8_t strata_counter_obj(uint8_t kind)
+{
+	switch (kind) {
+	case STRATA_CTR_RULE:
+	case STRATA_CTR_PROFILE_END:
+		return STRATA_ERR_OBJ_POLICY;
+	case STRATA_CTR_TIER_DEFAULT:
+		return STRATA_ERR_OBJ_TIER;
+	case STRATA_CTR_NO_MATCH:
+		return STRATA_ERR_OBJ_ENDPOINT;
+	default:
+		return STRATA_ERR_OBJ_NONE;
+	}
+}
+
+/* "@word ID" or "@word ID (NAME)" */
+static void print_ref(FILE *f, const char *word, uint8_t kind, uint32_t id,
+		      strata_name_fn fn, void *arg)
+{
+	const char *name = strata_name_of(fn, arg, kind, id);
+
+	if (name)
+		fprintf(f, "%s %u (%s)", word, id, name);
+	else
+		fprintf(f, "%s %u", word, id);
+}
+
+/**
  * strata_print_counter() - one counter on one line, e.g.
  * "policy 5 ingress rule 0 flows 3 packets 3 bytes 180"
  * @f: output
  * @c: the counter
+ *
+ * strata_print_counter_names() with no resolver.
  */
 void strata_print_counter(FILE *f, const struct strata_counter *c)
 {
+	strata_print_counter_names(f, c, NULL, NULL);
+}
+
+/**
+ * strata_print_counter_names() - one counter on one line, its object named
+ * when @fn knows it, e.g.
+ * "policy 5 (web) ingress rule 0 flows 3 packets 3 bytes 180"
+ * @f: output
+ * @c: the counter
+ * @fn: name resolver (may be NULL: ids only)
+ * @arg: its argument
+ */
+void strata_print_counter_names(FILE *f, const struct strata_counter *c,
+				strata_name_fn fn, void *arg)
+{
+	uint8_t obj = strata_counter_obj(c->kind);
+
 	switch (c->kind) {
 	case STRATA_CTR_RULE:
-		fprintf(f, "policy %u %s rule %u", c->id, counter_list_name(c),
-			c->index);
+		print_ref(f, "policy", obj, c->id, fn, arg);
+		fprintf(f, " %s rule %u", counter_list_name(c), c->index);
 		break;
 	case STRATA_CTR_PROFILE_END:
-		fprintf(f, "policy %u %s profile-end", c->id,
-			counter_list_name(c));
+		print_ref(f, "policy", obj, c->id, fn, arg);
+		fprintf(f, " %s profile-end", counter_list_name(c));
 		break;
 	case STRATA_CTR_TIER_DEFAULT:
-		fprintf(f, "tier %u %s default", c->id, counter_list_name(c));
+		print_ref(f, "tier", obj, c->id, fn, arg);
+		fprintf(f, " %s default", counter_list_name(c));
 		break;
 	case STRATA_CTR_NO_MATCH:
-		fprintf(f, "endpoint %u %s no-match", c->id,
-			counter_list_name(c));
+		print_ref(f, "endpoint", obj, c->id, fn, arg);
+		fprintf(f, " %s no-match", counter_list_name(c));
 		break;
 	default:
 		fprintf(f, "counter %u %u %u %u", c->kind, c->id, c->list,
@@ -596,8 +665,29 @@ static void print_flow_addr(FILE *f, const struct strata_flow *fl,
  * one continuation line per step (and per log rule)
  * @f: output
  * @ev: the event
+ *
+ * strata_print_event_names() with no resolver.
  */
 void strata_print_event(FILE *f, const struct strata_event *ev)
+{
+	strata_print_event_names(f, ev, NULL, NULL);
+}
+
+/**
+ * strata_print_event_names() - an event, naming the endpoints, tiers and
+ * policies @fn knows
+ * @f: output
+ * @ev: the event
+ * @fn: name resolver (may be NULL: ids only, as strata_print_event())
+ * @arg: its argument
+ *
+ * A known object is printed as its id followed by its name in
+ * parentheses: "ep-in 2 (backend)", "step endpoint 2 (backend)",
+ * "tier 10 (security)", "policy 201 (backend-ingress)"; an unknown one as
+ * its id alone.
+ */
+void strata_print_event_names(FILE *f, const struct strata_event *ev,
+			      strata_name_fn fn, void *arg)
 {
 	const struct strata_flow *fl = &ev->flow;
 	char pn[8];
@@ -628,15 +718,19 @@ void strata_print_event(FILE *f, const struct strata_event *ev)
 	if (fl->oif[0])
 		fprintf(f, " oif %s", fl->oif);
 	if (fl->ep_in)
-		fprintf(f, " ep-in %u", fl->ep_in);
+		print_ref(f, " ep-in", STRATA_ERR_OBJ_ENDPOINT, fl->ep_in, fn,
+			  arg);
 	if (fl->ep_out)
-		fprintf(f, " ep-out %u", fl->ep_out);
+		print_ref(f, " ep-out", STRATA_ERR_OBJ_ENDPOINT, fl->ep_out, fn,
+			  arg);
 	fprintf(f, " len %u mark 0x%x%s%s\n", fl->len, fl->mark,
 		fl->logged ? " logged" : "", fl->truncated ? " truncated" : "");
 	for (i = 0; i < fl->n_steps; i++) {
 		const struct strata_flow_step *st = &fl->steps[i];
 
-		fprintf(f, "\tstep endpoint %u %s", st->endpoint,
+		print_ref(f, "\tstep endpoint", STRATA_ERR_OBJ_ENDPOINT,
+			  st->endpoint, fn, arg);
+		fprintf(f, " %s",
 			st->list < __STRATA_LIST_MAX
 				? strata_list_names[st->list]
 				: "unknown");
@@ -646,18 +740,25 @@ void strata_print_event(FILE *f, const struct strata_event *ev)
 		else
 			fputs(" no-verdict", f);
 		if (st->tier)
-			fprintf(f, " tier %u", st->tier);
+			print_ref(f, " tier", STRATA_ERR_OBJ_TIER, st->tier, fn,
+				  arg);
 		if (st->policy)
-			fprintf(f, " policy %u", st->policy);
+			print_ref(f, " policy", STRATA_ERR_OBJ_POLICY,
+				  st->policy, fn, arg);
 		if (st->kind == STRATA_CTR_RULE)
 			fprintf(f, " rule %u", st->rule);
 		if (st->cookie)
 			fprintf(f, " cookie 0x%llx",
 				(unsigned long long)st->cookie);
 		fprintf(f, " passes %u\n", st->passes);
-		for (j = 0; j < st->n_logs; j++)
-			fprintf(f, "\tlog tier %u policy %u rule %u\n",
-				st->logs[j].tier, st->logs[j].policy,
-				st->logs[j].rule);
+		for (j = 0; j < st->n_logs; j++) {
+			const struct strata_flow_log *l = &st->logs[j];
+
+			print_ref(f, "\tlog tier", STRATA_ERR_OBJ_TIER, l->tier,
+				  fn, arg);
+			print_ref(f, " policy", STRATA_ERR_OBJ_POLICY,
+				  l->policy, fn, arg);
+			fprintf(f, " rule %u\n", l->rule);
+		}
 	}
 }

@@ -166,6 +166,19 @@ int strata_batch_image(const struct strata_batch *b,
 void strata_settings_apply(struct sc_settings *dst,
 			   const struct sc_settings *src, uint32_t mask);
 
+/**
+ * typedef strata_name_fn - a name resolver for event and counter output
+ * @kind: what @id is: enum strata_err_obj (STRATA_ERR_OBJ_TIER,
+ *        STRATA_ERR_OBJ_POLICY for policies and profiles,
+ *        STRATA_ERR_OBJ_ENDPOINT)
+ * @id: the object's id (never 0)
+ * @arg: the resolver's argument
+ *
+ * Return: the object's name, or NULL when it is unknown. The string must
+ * stay valid until the printer that asked returns.
+ */
+typedef const char *(*strata_name_fn)(uint8_t kind, uint32_t id, void *arg);
+
 /*
  * Text output in the grammar "add" accepts: a command per object, its
  * long lists and rules on continuation lines (a batch file reads them
@@ -190,11 +203,42 @@ void strata_print_endpoint(FILE *f, const struct sc_endpoint *e);
 void strata_print_settings(FILE *f, const struct sc_settings *s);
 void strata_print_stats(FILE *f, const struct strata_stats *st);
 void strata_print_counter(FILE *f, const struct strata_counter *c);
+void strata_print_counter_names(FILE *f, const struct strata_counter *c,
+				strata_name_fn fn, void *arg);
 const char *strata_reason_name(unsigned int reason);
 const char *strata_counter_kind_name(uint8_t kind);
 void strata_print_event(FILE *f, const struct strata_event *ev);
+void strata_print_event_names(FILE *f, const struct strata_event *ev,
+			      strata_name_fn fn, void *arg);
 const char *strata_verdict_name(uint8_t verdict);
 const char *strata_hook_name(uint8_t hook);
+
+/*
+ * A name cache for the printers (names.c): the names of every tier,
+ * policy and endpoint, read with strata_names_load() (one generation,
+ * dumps retried while commits interrupt them; a failed load keeps the
+ * previous names). strata_names_lookup() is a strata_name_fn whose
+ * argument is the cache. strata_names_due() is the reload rule for a
+ * stream of events: the event's generation differs from the names', and
+ * the last load was attempted STRATA_NAMES_INTERVAL_MS or longer ago
+ * (@now_ms: any monotonic clock in milliseconds, the same for both).
+ */
+#define STRATA_NAMES_INTERVAL_MS 1000
+
+struct strata_names;
+
+struct strata_names *strata_names_new(void);
+void strata_names_free(struct strata_names *n);
+int strata_names_add(struct strata_names *n, uint8_t kind, uint32_t id,
+		     const char *name);
+const char *strata_names_lookup(uint8_t kind, uint32_t id, void *names);
+size_t strata_names_count(const struct strata_names *n);
+bool strata_names_generation(const struct strata_names *n,
+			     uint64_t *generation);
+bool strata_names_due(const struct strata_names *n, uint64_t generation,
+		      uint64_t now_ms);
+int strata_names_load(struct strata_names *n, struct strata_nl *nl,
+		      uint64_t now_ms, struct strata_err *err);
 
 /* JSON (stratactl(8), "JSON OUTPUT"); the caller owns the object. */
 struct json_object *strata_json_rule(const struct sc_rule *r);
@@ -210,6 +254,10 @@ struct json_object *strata_json_endpoint(const struct sc_endpoint *e);
 struct json_object *strata_json_settings(const struct sc_settings *s);
 struct json_object *strata_json_stats(const struct strata_stats *st);
 struct json_object *strata_json_counter(const struct strata_counter *c);
+struct json_object *strata_json_counter_names(const struct strata_counter *c,
+					      strata_name_fn fn, void *arg);
 struct json_object *strata_json_event(const struct strata_event *ev);
+struct json_object *strata_json_event_names(const struct strata_event *ev,
+					    strata_name_fn fn, void *arg);
 
 #endif /* STRATA_TEXT_H */

@@ -49,4 +49,10 @@ extern const size_t strata_n_protos;
 const char *strata_ipset_kind_name(uint8_t kind);
 const char *strata_wl_to_host_name(uint8_t v);
 
+/* A resolver's name for an object, or NULL (no resolver, id 0, unknown). */
+const char *strata_name_of(strata_name_fn fn, void *arg, uint8_t kind,
+			   uint32_t id);
+/* The kind of object (enum strata_err_obj) a counter (STRATA_CTR_*) is of. */
+uint8_t strata_counter_obj(uint8_t kind);
+
 #endif /* STRATA_LIB_TEXT_H */
