@@ -18,8 +18,13 @@ enum {
 	EXIT_KERNEL = 5,
 };
 
+/*
+ * @json: -j, -o json
+ * @numeric: -n: ids only, no names looked up (monitor, counters)
+ */
 struct cli {
 	bool json;
+	bool numeric;
 	const char *prog;
 };
 
@@ -46,6 +51,9 @@ int cli_connect(struct strata_nl **nl);
 int cli_change(int argc, char **argv, cli_usage_fn usage);
 int cli_parse_ref(int argc, char **argv, uint32_t *id, const char **name,
 		  bool required, cli_usage_fn usage);
+uint64_t cli_now_ms(void);
+int cli_names_load(struct strata_names *names, struct strata_nl *nl,
+		   const char *what, bool *warned);
 
 /*
  * Showing objects of one kind: read them all (retrying a dump that a

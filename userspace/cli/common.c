@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli.h"
 
 /* A dump a commit interrupted is read again, at most this often. */
@@ -213,6 +214,43 @@ int cli_parse_ref(int argc, char **argv, uint32_t *id, const char **name,
 		return EXIT_OK;
 	}
 	return cli_usage_error(usage, "unexpected \"%s\"", argv[0]);
+}
+
+/* A monotonic clock in milliseconds, for strata_names_due(). */
+uint64_t cli_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/**
+ * cli_names_load() - (re)load the names monitor and counters print
+ * @names: the cache
+ * @nl: the handle
+ * @what: the command, for the warning
+ * @warned: a warning was printed already (set when one is)
+ *
+ * Names are a convenience: a failure is a warning on stderr (the first
+ * one only), never the command's failure; the output then shows ids (or
+ * the names loaded before).
+ *
+ * Return: 0 or the negative errno of the failure.
+ */
+int cli_names_load(struct strata_names *names, struct strata_nl *nl,
+		   const char *what, bool *warned)
+{
+	struct strata_err err;
+	int ret;
+
+	ret = strata_names_load(names, nl, cli_now_ms(), &err);
+	if (ret && !*warned) {
+		fprintf(stderr, "%s: %s: cannot read names (%s): showing ids\n",
+			cli.prog, what, strata_err_str(&err));
+		*warned = true;
+	}
+	return ret;
 }
 
 int cli_objs_push(struct cli_objs *o, void *obj, uint32_t count)

@@ -10,9 +10,11 @@
 
 void usage_counters(FILE *f)
 {
-	fprintf(f, "Usage: stratactl counters [ show ] [ OBJECT [ ID ] ]\n"
-		   "       stratactl counters reset [ OBJECT [ ID ] ]\n"
-		   "OBJECT := { policy | tier | endpoint }\n");
+	fprintf(f,
+		"Usage: stratactl [ -n ] counters [ show ] [ OBJECT [ ID ] ]\n"
+		"       stratactl counters reset [ OBJECT [ ID ] ]\n"
+		"OBJECT := { policy | tier | endpoint }\n"
+		"(-n: ids only, no names)\n");
 }
 
 /* OBJECT [ ID ]: the counter kind whose objects are selected. */
@@ -77,8 +79,10 @@ static int collect(const struct strata_counter *c, void *arg)
 
 int cmd_counters(int argc, char **argv)
 {
+	struct strata_names *names = NULL;
 	struct shown s = { 0 };
 	struct strata_err err;
+	bool warned = false;
 	struct strata_nl *nl;
 	bool reset = false;
 	uint8_t kind;
@@ -115,22 +119,38 @@ int cmd_counters(int argc, char **argv)
 		ret = strata_dump_counters(nl, kind, id, collect, &s, NULL,
 					   &err);
 	}
-	strata_nl_close(nl);
 	if (ret) {
+		strata_nl_close(nl);
 		free(s.v);
 		return cli_fail(&err, "counters");
 	}
+	/* the objects' names: ids only if they cannot be read */
+	if (!cli.numeric && s.n) {
+		names = strata_names_new();
+		if (names && cli_names_load(names, nl, "counters", &warned)) {
+			strata_names_free(names);
+			names = NULL;
+		}
+	}
+	strata_nl_close(nl);
 	if (cli.json) {
 		s.arr = json_object_new_array();
 		for (i = 0; i < s.n; i++)
-			json_object_array_add(s.arr,
-					      strata_json_counter(&s.v[i]));
+			json_object_array_add(
+				s.arr,
+				strata_json_counter_names(
+					&s.v[i],
+					names ? strata_names_lookup : NULL,
+					names));
 		cli_print_json(s.arr);
 		json_object_put(s.arr);
 	} else {
 		for (i = 0; i < s.n; i++)
-			strata_print_counter(stdout, &s.v[i]);
+			strata_print_counter_names(
+				stdout, &s.v[i],
+				names ? strata_names_lookup : NULL, names);
 	}
+	strata_names_free(names);
 	free(s.v);
 	return EXIT_OK;
 }

@@ -44,7 +44,8 @@ static void usage_main(FILE *f)
 	fprintf(f,
 		"Usage: stratactl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       stratactl batch [ -c | --check ] { FILE | - }\n"
-		"OPTIONS := { -j | --json | -o { text | json } | -h | --help | -V | --version }\n"
+		"OPTIONS := { -j | --json | -o { text | json } | -n | --numeric |\n"
+		"             -h | --help | -V | --version }\n"
 		"OBJECT :=\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
@@ -59,6 +60,9 @@ int main(int argc, char **argv)
 	while (argc > 0 && argv[0][0] == '-') {
 		if (!strcmp(argv[0], "-j") || !strcmp(argv[0], "--json")) {
 			cli.json = true;
+		} else if (!strcmp(argv[0], "-n") ||
+			   !strcmp(argv[0], "--numeric")) {
+			cli.numeric = true;
 		} else if (!strcmp(argv[0], "-o")) {
 			if (argc < 2)
 				return cli_usage_error(usage_main,
