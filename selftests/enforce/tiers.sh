@@ -328,7 +328,7 @@ for fam in "src=10.65.0.1 .* dst=10.65.0.2" "src=fd00:65::1 .* dst=fd00:65::2"; 
 		*10.65*/58 | *fd00*/1) continue ;;
 		esac
 		if printf '%s\n' "$log" |
-			grep -Eq "log tier=t-log policy=log-only rule=0 endpoint=pod-b list=0 proto=$proto $fam"; then
+			grep -Eq "log tier=t-log policy=log-only rule=0 endpoint=pod-b list=(0|ingress) proto=$proto $fam"; then
 			log_test "log line: tier=t-log policy=log-only rule=0 proto=$proto ${fam%% *}" 0
 		else
 			diag "no log line for proto $proto $fam in:" "$(printf '%s\n' "$log" | grep 'log tier' | head -20)"

@@ -2092,6 +2092,17 @@ static void *useq_main(void *arg)
 	uint64_t t0 = now_ns(), gap = 1000000000ULL / (uint64_t)s->rate;
 	uint32_t magic = SEQMAGIC;
 
+	/*
+	 * One CPU: a sender that migrates leaves datagrams in two CPUs'
+	 * backlogs (veth), which the kernel may then deliver out of order.
+	 */
+	{
+		cpu_set_t cs;
+
+		CPU_ZERO(&cs);
+		CPU_SET(0, &cs);
+		pthread_setaffinity_np(pthread_self(), sizeof(cs), &cs);
+	}
 	memset(buf, 0, sizeof(buf));
 	memcpy(buf, &magic, 4);
 	memcpy(buf + 4, &s->id, 4);
