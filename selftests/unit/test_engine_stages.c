@@ -238,7 +238,7 @@ static void from_workload(void **state)
 				 SC_V_ACCEPT);
 		assert_int_equal(v.reason, SC_R_ND);
 	}
-	memset(ns.saddr, 0, sizeof(ns.saddr));	/* DAD */
+	memset(ns.saddr, 0, sizeof(ns.saddr)); /* DAD */
 	ns.icmp_type = 135;
 	assert_int_equal(d(s, &ns, SC_HOOK_PRE, SC_CT_NEW, "cali-a", NULL, &v),
 			 SC_V_ACCEPT);
