@@ -10,7 +10,12 @@
  * endpoints a reload is not free. Between reloads names may lag behind
  * the configuration. With -n, or when names cannot be read, ids only.
  */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
 #include "cli.h"
 
 void usage_monitor(FILE *f)
@@ -75,6 +80,54 @@ static void names_open(struct monitor *m)
 	cli_names_load(m->names, m->nl, "monitor", &m->warned);
 }
 
+/*
+ * Print events until SIGINT, SIGTERM or SIGHUP (a clean exit, status 0)
+ * or a receive error. The signals are taken through a signalfd polled
+ * beside the netlink socket: libnl restarts reads a signal interrupts.
+ */
+static int watch(struct strata_mon *mon, struct monitor *m,
+		 struct strata_err *err)
+{
+	struct pollfd pfd[2];
+	sigset_t sigs, old;
+	int ret = 0;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &sigs, &old))
+		return strata_err_set(err, -errno, "cannot block signals");
+	pfd[0].fd = strata_mon_fd(mon);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	pfd[1].events = POLLIN;
+	if (pfd[1].fd < 0) {
+		ret = strata_err_set(err, -errno, "cannot open a signalfd");
+		goto out;
+	}
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = strata_err_set(err, -errno, "poll failed");
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		if (pfd[0].revents) {
+			ret = strata_mon_read(mon, print_event, m, err);
+			if (ret < 0)
+				break;
+			ret = 0;
+		}
+	}
+	close(pfd[1].fd);
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	struct monitor m = { 0 };
@@ -100,11 +153,9 @@ int cmd_monitor(int argc, char **argv)
 	/* only flow events name objects */
 	if (!cli.numeric && (groups & STRATA_MON_FLOWS))
 		names_open(&m);
-	do
-		ret = strata_mon_read(mon, print_event, &m, &err);
-	while (ret >= 0);
+	ret = watch(mon, &m, &err);
 	strata_mon_close(mon);
 	strata_names_free(m.names);
 	strata_nl_close(m.nl);
-	return cli_fail(&err, "monitor");
+	return ret ? cli_fail(&err, "monitor") : EXIT_OK;
 }
