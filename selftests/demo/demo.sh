@@ -169,11 +169,13 @@ expect "released from quarantine, it does again" "backend 8080 answered" \
 	tcp frontend 10.65.0.20 8080
 
 sleep 1
+mon_rc=0
 for p in $MON_PIDS; do
 	kill "$p" 2>/dev/null
+	wait "$p" || mon_rc=$?
 done
-wait $MON_PIDS 2>/dev/null
 MON_PIDS=""
+log_test "stratactl monitor ends cleanly on SIGTERM" $mon_rc
 
 say "Flow events (stratactl monitor flows): one per new flow, with its trace"
 echo "(a retransmitted SYN that was dropped is a new flow again; IPv6"

@@ -100,7 +100,7 @@ static int watch(struct strata_mon *mon, struct monitor *m,
 		return strata_err_set(err, -errno, "cannot block signals");
 	pfd[0].fd = strata_mon_fd(mon);
 	pfd[0].events = POLLIN;
-	pfd[1].fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	pfd[1].fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	pfd[1].events = POLLIN;
 	if (pfd[1].fd < 0) {
 		ret = strata_err_set(err, -errno, "cannot open a signalfd");
@@ -113,8 +113,14 @@ static int watch(struct strata_mon *mon, struct monitor *m,
 			ret = strata_err_set(err, -errno, "poll failed");
 			break;
 		}
-		if (pfd[1].revents)
+		if (pfd[1].revents) {
+			struct signalfd_siginfo si;
+
+			/* consume them, or unblocking below delivers them */
+			while (read(pfd[1].fd, &si, sizeof(si)) > 0)
+				;
 			break;
+		}
 		if (pfd[0].revents) {
 			ret = strata_mon_read(mon, print_event, m, err);
 			if (ret < 0)
