@@ -14,6 +14,7 @@
 #   make dkms-install    install the module with DKMS for KVER
 #   make bench-core      classifier benchmark (build/bench-core.json)
 #   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
+#   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
 #   make style           checkpatch --strict (kmod/, include/) + clang-format
 #   make clean
 #
@@ -95,6 +96,10 @@ fuzz-image:
 	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
 	$(MAKE) -C $(TOP)/selftests/fuzz O=$(BUILD) image
 
+fuzz-selector:
+	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
+	$(MAKE) -C $(TOP)/selftests/fuzz O=$(BUILD) selector
+
 style:
 	@$(TOP)/scripts/style.sh
 
@@ -105,4 +110,5 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell bench-core fuzz-image style clean
+	dkms-install dkms-uninstall vm-shell bench-core fuzz-image fuzz-selector \
+	style clean
