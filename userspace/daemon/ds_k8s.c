@@ -1250,6 +1250,12 @@ static size_t k8s_on_body(char *p, size_t sz, size_t nm, void *arg)
 		k->body_started = true;
 		curl_easy_getinfo(k->easy, CURLINFO_RESPONSE_CODE, &k->code);
 		k8s_set_connected(k->ds, true, "connected to the API server");
+		if (k->code >= 200 && k->code <= 299 && k->had_error) {
+			k->ds->stats.reconnects++;
+			k->had_error = false;
+		}
+		if (k->code >= 200 && k->code <= 299 && k->req == K8S_WATCH)
+			k->failures = 0;
 	}
 	if (k->code < 200 || k->code > 299) {
 		size_t room = K8S_ERRBODY_MAX - k->errlen;
