@@ -16,6 +16,7 @@ libsystemd-dev libgnutls28-dev
 dkms iproute2 iptables nftables ipset conntrack ethtool
 iputils-ping netcat-openbsd socat tcpdump procps util-linux
 valgrind clang-format
+etcd-server etcd-client openssl
 "
 
 missing=""
