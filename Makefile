@@ -15,6 +15,7 @@
 #   make bench-core      classifier benchmark (build/bench-core.json)
 #   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
 #   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
+#   make scale-etcd      etcd datastore: list 100,000 WorkloadEndpoints (N=)
 #   make style           checkpatch --strict (kmod/, include/) + clang-format
 #   make clean
 #
@@ -100,6 +101,11 @@ fuzz-selector:
 	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
 	$(MAKE) -C $(TOP)/selftests/fuzz O=$(BUILD) selector
 
+# Scale checks (not part of check): figures, no thresholds.
+scale-etcd:
+	@command -v etcd >/dev/null || $(TOP)/scripts/install-deps.sh
+	$(MAKE) -C $(TOP)/selftests/scale O=$(BUILD) etcd $(if $(N),N=$(N))
+
 style:
 	@$(TOP)/scripts/style.sh
 
@@ -111,4 +117,4 @@ clean:
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
 	dkms-install dkms-uninstall vm-shell bench-core fuzz-image fuzz-selector \
-	style clean
+	scale-etcd style clean
