@@ -70,23 +70,24 @@ while [ "$i" -le "$CYCLES" ]; do
 	listen b stream 9001
 	listen b udp 9002
 	listen b tcp 80
-	events on
+	events sink
 	sh stratactl batch $SE_TMP/cfg.b
 	tcp a $B4 80 => connected arrived=1
 	tcp a $B6 80 => connected arrived=1
 	@ floods
-	useq start f4 a $B4 9000 pps=1500
-	useq start f6 a $B6 9000 pps=1500
-	useq start fr r $B4 9000 pps=1500
+	useq start f4 a $B4 9000 pps=700
+	useq start f6 a $B6 9000 pps=700
+	useq start fr r $B4 9000 pps=700
 	tstream start t4 a $B4 9001 kbps=512
 	uflow start u6 a $B6 9002 pps=100
-	cflood start c4 a $B4 80 pps=100
-	cflood start c6 a $B6 80 pps=100
+	cflood start c4 a $B4 80 pps=60
+	cflood start c6 a $B6 80 pps=60
 	sleep 700
+	@ counters, an open transaction
 	ctr rule 11 in 1 => flows>=100
 	sh $SE_TMP/open-tx.sh
 	sleep 200
-	stats => r.policy>=100
+	stats => r.policy>=100 flow_events>=100
 	@ rmmod under the floods
 	sh $SE_TMP/rmmod.sh => rc=0
 	sleep 500

@@ -55,6 +55,7 @@
  * Strata (in the host namespace)
  *
  *   events on|off|clear       subscribe to the "flows" group / forget events
+ *   events sink               subscribe, but never read (a lagging listener)
  *   ev LABEL TOKEN...         result n=K: events of probe LABEL's flow (its
  *                             source address and port; ICMP: source,
  *                             destination and type) whose line has every
@@ -1168,13 +1169,17 @@ static void event_parse(const struct nlmsghdr *h)
 
 static uint64_t ev_lost_local;
 
+static bool ev_sink; /* subscribed, never read: a subscriber that lags */
+
+/* What has arrived so far, bounded: events may keep coming under a flood. */
 static void events_drain(void)
 {
 	static uint8_t buf[1 << 16];
+	int budget = 256;
 
-	if (ev_fd < 0)
+	if (ev_fd < 0 || ev_sink)
 		return;
-	for (;;) {
+	while (budget--) {
 		ssize_t n = recv(ev_fd, buf, sizeof(buf), MSG_DONTWAIT);
 		struct nlmsghdr *h;
 		int len;
@@ -2621,9 +2626,10 @@ static void run_line(char *raw)
 		events_drain();
 		return;
 	} else if (!strcmp(av[0], "events") && ac > 1) {
-		if (!strcmp(av[1], "on")) {
+		if (!strcmp(av[1], "on") || !strcmp(av[1], "sink")) {
 			int ret = events_on();
 
+			ev_sink = av[1][0] == 's';
 			tadd(&t, ret ? "error err=%s" : "ok", errname(-ret));
 		} else if (!strcmp(av[1], "clear")) {
 			size_t e;
