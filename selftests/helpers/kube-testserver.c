@@ -41,7 +41,7 @@
  *   fail PATH CODE N [RA]  the next N requests on PATH answer CODE (a
  *                          Status; Retry-After: RA)
  *   expire-continue N      the next N continue tokens are refused with 410
- *   token TOKEN            accept TOKEN from now on (rotation)
+ *   token TOKEN [TOKEN2]   accept these bearer tokens from now on
  *   chunk N                write bodies in HTTP chunks of at most N bytes
  *   watchers [PATH]        -> "ok N" active watches
  *   requests               the request lines since the last call
@@ -145,7 +145,7 @@ static uint64_t cur_rv = 100, compacted_rv;
 static struct event *evlog;
 static size_t n_ev, cap_ev, ev_first; /* [ev_first, n_ev) live */
 static struct conn *conns;
-static char *token;
+static char *token, *token2;
 static int expire_continue;
 static size_t chunk_max;
 static char **reqlog;
@@ -1060,6 +1060,10 @@ static int serve_one(struct conn *c, char *head)
 	    !strncmp(auth, "Bearer ", 7) &&
 	    !strncmp(auth + 7, token, strlen(token)))
 		authed = true;
+	if (!authed && token2 && auth && alen == 7 + strlen(token2) &&
+	    !strncmp(auth, "Bearer ", 7) &&
+	    !strncmp(auth + 7, token2, strlen(token2)))
+		authed = true;
 	if (!token && !use_tls)
 		authed = true;
 	pthread_mutex_unlock(&mu);
@@ -1368,7 +1372,7 @@ static int count_watchers(struct res *r)
 	int n = 0;
 
 	for (c = conns; c; c = c->next)
-		if (c->wres && (!r || c->wres == r))
+		if (c->wres && !c->cut && (!r || c->wres == r))
 			n++;
 	return n;
 }
@@ -1642,7 +1646,9 @@ static void command(char *line)
 		reply("ok");
 	} else if (!strcmp(cmd, "token")) {
 		free(token);
+		free(token2);
 		token = path ? xstrdup(path) : NULL;
+		token2 = *rest ? xstrdup(rest) : NULL;
 		reply("ok");
 	} else if (!strcmp(cmd, "chunk")) {
 		chunk_max = path ? strtoul(path, NULL, 10) : 0;

@@ -110,6 +110,7 @@ static const struct fixture fixtures[] = {
 };
 
 #define N_FIX (sizeof(fixtures) / sizeof(fixtures[0]))
+#define N_RES 17 /* ds_k8s_resources() */
 
 /* ------------------------------------------------------------------ */
 /* Harness                                                             */
@@ -615,12 +616,13 @@ static void assert_same_object(const char *got, const struct fixture *f,
 	json_object_put(w);
 }
 
+/* Every kind listed and watched. */
 static void sync_all(void)
 {
 	load_fixtures();
 	start();
 	WAIT(count(DS_SYNCED, NULL) == 1);
-	WAIT(watchers("/api/v1/pods") == 1);
+	WAIT(srv_ok("watchers") == (long long)N_RES);
 }
 
 /* ------------------------------------------------------------------ */
@@ -688,14 +690,13 @@ static void initial_list(void **state)
 /* Watch events: add, modify, delete, in order, with their revisions. */
 static void watch_events(void **state)
 {
-	struct rec *r;
+	struct rec *r, *pods[4], *gnp = NULL;
+	size_t i, np = 0;
 	long long rv1, rv2, rv3, rv4;
 	char rvs[32];
 	size_t base;
 
 	sync_all();
-	WAIT(watchers("/apis/crd.projectcalico.org/v1/globalnetworkpolicies") ==
-	     1);
 	base = n_recs;
 	rv1 = srv_ok(
 		"put /api/v1/pods {\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"api-1\",\"namespace\":\"prod\",\"labels\":{\"app\":\"api\"}},\"status\":{\"podIP\":\"10.65.0.30\"}}");
@@ -705,7 +706,15 @@ static void watch_events(void **state)
 	rv4 = srv_ok(
 		"put /apis/crd.projectcalico.org/v1/globalnetworkpolicies {\"apiVersion\":\"crd.projectcalico.org/v1\",\"kind\":\"GlobalNetworkPolicy\",\"metadata\":{\"name\":\"security.block-blocklist\"},\"spec\":{\"tier\":\"security\",\"order\":11,\"selector\":\"all()\"}}");
 	WAIT(n_recs == base + 4);
-	r = &recs[base];
+	/* in order within a kind (kinds are separate streams) */
+	for (i = base; i < n_recs; i++) {
+		if (!strcmp(recs[i].kind, "Pod"))
+			pods[np++] = &recs[i];
+		else
+			gnp = &recs[i];
+	}
+	assert_int_equal(np, 3);
+	r = pods[0];
 	assert_int_equal(r->type, DS_UPSERT);
 	assert_string_equal(r->kind, "Pod");
 	assert_string_equal(r->av, "v1");
@@ -714,19 +723,20 @@ static void watch_events(void **state)
 	snprintf(rvs, sizeof(rvs), "%lld", rv1);
 	assert_string_equal(r->rev, rvs);
 	assert_non_null(strstr(r->obj, "\"labels\":{\"app\":\"api\"}"));
-	r++;
+	r = pods[1];
 	assert_int_equal(r->type, DS_UPSERT);
 	snprintf(rvs, sizeof(rvs), "%lld", rv2);
 	assert_string_equal(r->rev, rvs);
 	assert_non_null(strstr(r->obj, "\"v\":\"2\""));
-	r++;
+	r = pods[2];
 	assert_int_equal(r->type, DS_DELETE);
 	assert_string_equal(r->name, "api-1");
 	snprintf(rvs, sizeof(rvs), "%lld", rv3);
 	assert_string_equal(r->rev, rvs);
 	assert_non_null(r->obj);
 	assert_non_null(strstr(r->obj, "\"v\":\"2\""));
-	r++;
+	r = gnp;
+	assert_non_null(r);
 	assert_int_equal(r->type, DS_UPSERT);
 	assert_string_equal(r->kind, "GlobalNetworkPolicy");
 	assert_string_equal(r->av, "projectcalico.org/v3");
@@ -984,6 +994,10 @@ static void list_errors_backoff(void **state)
 /* The backoff: exponential, jittered in [d/2, d], capped. */
 static void backoff(void **state)
 {
+	size_t n;
+
+	ds_k8s_resources(&n);
+	assert_int_equal(n, N_RES);
 	assert_int_equal(ds_k8s_backoff_ms(0, 100, 1000, 7), 0);
 	assert_int_equal(ds_k8s_backoff_ms(1, 100, 1000, 0), 50);
 	assert_int_equal(ds_k8s_backoff_ms(1, 100, 1000, 50), 100);
@@ -1097,8 +1111,12 @@ static void in_cluster_token_rotation(void **state)
 	load_fixtures();
 	start_cfg(&c);
 	WAIT(count(DS_SYNCED, NULL) == 1);
-	WAIT(watchers("/api/v1/pods") == 1);
-	/* rotate: the server only accepts the new token from now on */
+	WAIT(srv_ok("watchers") == (long long)N_RES);
+	/*
+	 * Rotate as the kubelet does: the new token is valid before the file
+	 * changes; then the old one is revoked and every connection cut.
+	 */
+	srv_ok("token secret-token rotated-token");
 	write_file(path, "rotated-token\n");
 	srv_ok("token rotated-token");
 	srv_ok("drop");
