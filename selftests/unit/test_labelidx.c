@@ -471,16 +471,12 @@ static void gen_sel(char *buf, size_t len, int depth)
 	}
 }
 
-/* Brute force: the item's effective labels, then sel_match(). */
-static bool brute(const struct model *m, int s, int i)
+/* Brute force: the item's effective labels, sorted, in @l. */
+static size_t brute_labels(const struct model *m, int i, struct sel_label *l)
 {
 	const struct m_item *it = &m->items[i];
-	struct sel_label l[MAXL * 5];
-	struct sel_labels ls = { l, 0 };
 	size_t n = 0, j, p, q;
 
-	if (!m->sels[s] || !it->live)
-		return false;
 	/* own labels, last duplicate wins */
 	for (j = 0; j < it->n; j++) {
 		for (q = 0; q < n; q++)
@@ -515,7 +511,18 @@ static bool brute(const struct model *m, int s, int i)
 				l[n++] = pl[j];
 		}
 	}
-	ls.n = sel_labels_sort(l, n);
+	return sel_labels_sort(l, n);
+}
+
+/* Brute force: the item's effective labels, then sel_match(). */
+static bool brute(const struct model *m, int s, int i)
+{
+	struct sel_label l[MAXL * 5];
+	struct sel_labels ls = { l, 0 };
+
+	if (!m->sels[s] || !m->items[i].live)
+		return false;
+	ls.n = brute_labels(m, i, l);
 	return sel_match(m->sels[s], &ls);
 }
 
@@ -571,6 +578,27 @@ static void check_queries(const struct model *m, const struct labelidx *idx)
 {
 	char sid[16], iid[16];
 	int s, i;
+
+	/* effective labels */
+	for (i = 0; i < MAXI; i++) {
+		struct sel_label l[MAXL * 5];
+		struct sel_labels got;
+		size_t n, j;
+
+		snprintf(iid, sizeof(iid), "i%d", i);
+		if (!m->items[i].live) {
+			assert_int_equal(labelidx_item_labels(idx, iid, &got),
+					 -ENOENT);
+			continue;
+		}
+		assert_int_equal(labelidx_item_labels(idx, iid, &got), 0);
+		n = brute_labels(m, i, l);
+		assert_int_equal(got.n, n);
+		for (j = 0; j < n; j++) {
+			assert_string_equal(got.v[j].key, l[j].key);
+			assert_string_equal(got.v[j].value, l[j].value);
+		}
+	}
 
 	for (s = 0; s < MAXS; s++) {
 		for (i = 0; i < MAXI; i++) {
@@ -670,7 +698,7 @@ static void differential(void **state)
 			m->sels[i] = NULL;
 		}
 		check_step(m, idx, r, seed, step, what);
-		if (step % 200 == 0) {
+		if (step % 50 == 0) {
 			check_queries(m, idx);
 			for (i = 0; i < MAXS; i++) {
 				long n = 0, want = 0, got;

@@ -55,6 +55,7 @@ struct li_key {
 	char *key;
 	struct li_val *vals; /* hash by value */
 	size_t nitems;
+	size_t nmention; /* selectors mentioning the key */
 	struct li_sref *has_sels; /* registered by has()-like terms */
 	struct li_sref *unopt_sels; /* unoptimisable, mentioning the key */
 };
@@ -181,7 +182,7 @@ static struct li_key *key_get(struct labelidx *idx, const char *key)
 
 static void key_release(struct labelidx *idx, struct li_key *k)
 {
-	if (k->vals || k->has_sels || k->unopt_sels)
+	if (k->vals || k->has_sels || k->unopt_sels || k->nmention)
 		return;
 	HASH_DEL(idx->keys, k);
 	free(k->key);
@@ -325,6 +326,23 @@ static bool eval(struct labelidx *idx, const struct li_sel *s,
 /* ---- items ------------------------------------------------------------------
  */
 
+/* Move a membership node to @to, fixing its neighbours (utlist's doubly
+ * linked lists: the head's prev is the tail, the tail's next NULL). */
+static void member_move(struct li_member *to, struct li_member *from)
+{
+	struct li_val *v = from->val;
+
+	*to = *from;
+	if (v->items == from)
+		v->items = to;
+	else
+		to->prev->next = to;
+	if (to->next)
+		to->next->prev = to;
+	else
+		v->items->prev = to; /* a single node's prev is itself */
+}
+
 /*
  * Recompute @it's effective labels and relink its memberships. Returns the
  * keys whose value changed (added, removed or different), sorted, in a
@@ -374,12 +392,22 @@ static const char **item_relabel(struct labelidx *idx, struct li_item *it,
 		}
 	}
 
-	/* link the new memberships before unlinking the old ones, so that
-	 * values in both are not freed and recreated */
+	/* memberships: unchanged ones move to the new array; new ones are
+	 * linked before old ones are unlinked, so that a key in both is not
+	 * freed and recreated */
 	mem = li_calloc(neff, sizeof(*mem));
-	for (j = 0; j < neff; j++) {
-		struct li_val *v = val_get(idx, eff[j].key, eff[j].value);
+	for (i = 0, j = 0; j < neff; j++) {
+		struct li_val *v;
 
+		while (i < nold && strcmp(old[i].key, eff[j].key) < 0)
+			i++;
+		if (i < nold && !strcmp(old[i].key, eff[j].key) &&
+		    !strcmp(old[i].value, eff[j].value)) {
+			member_move(&mem[j], &oldmem[i]);
+			oldmem[i].val = NULL;
+			continue;
+		}
+		v = val_get(idx, eff[j].key, eff[j].value);
 		mem[j].item = it;
 		mem[j].val = v;
 		DL_APPEND(v->items, &mem[j]);
@@ -389,6 +417,8 @@ static const char **item_relabel(struct labelidx *idx, struct li_item *it,
 	for (i = 0; i < nold; i++) {
 		struct li_val *v = oldmem[i].val;
 
+		if (!v)
+			continue;
 		DL_DELETE(v->items, &oldmem[i]);
 		v->nitems--;
 		v->key->nitems--;
@@ -448,8 +478,17 @@ static void item_update(struct labelidx *idx, struct li_item *it, bool is_new,
 	struct li_sel *s;
 	size_t i;
 
-	if (!is_new && nc == 0)
-		return;
+	if (!is_new) {
+		/* nothing to do unless a selector mentions a changed key */
+		for (i = 0; i < nc; i++) {
+			const struct li_key *k = key_find(idx, changed[i]);
+
+			if (k && k->nmention)
+				break;
+		}
+		if (i == nc)
+			return;
+	}
 	/* the selectors it matches: do they still? */
 	DL_FOREACH_SAFE2(it->pairs, p, ptmp, inext)
 	{
@@ -643,20 +682,79 @@ int labelidx_item_del(struct labelidx *idx, const char *id)
 /* ---- parents
  * ------------------------------------------------------------------ */
 
-/* @p's labels were replaced: re-evaluate its children, then free the old
- * labels (the children's old effective labels pointed into them). */
+/* Does @l's item take @key from somewhere before @l's parent (its own
+ * labels or an earlier parent)? */
+static bool overridden(const struct li_link *l, const char *key)
+{
+	const struct li_item *it = l->item;
+	struct sel_labels own = { it->own, it->nown };
+	const struct li_link *e;
+
+	if (sel_labels_get(&own, key))
+		return true;
+	for (e = it->links; e < l; e++) {
+		struct sel_labels pl = { e->parent->labels, e->parent->n };
+
+		if (sel_labels_get(&pl, key))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * @p's labels were replaced: re-evaluate those of its children whose
+ * effective labels change, then free the old labels. The new labels adopt
+ * the strings of the old ones they repeat, so that the children that are
+ * not re-evaluated (they see none of the change) keep valid pointers;
+ * those that are had their old effective labels pointing into @old.
+ */
 static void parent_changed(struct labelidx *idx, struct li_parent *p,
 			   struct sel_label *old, size_t nold)
 {
+	struct sel_label *cur = p->labels;
+	const char **pchanged;
+	size_t npc = 0, i, j, n = p->n;
 	struct li_link *l;
 
+	/* the keys the parent changed */
+	pchanged = li_calloc(n + nold, sizeof(*pchanged));
+	for (i = 0, j = 0; i < nold || j < n;) {
+		int c = i == nold ? 1
+			: j == n  ? -1
+				  : strcmp(old[i].key, cur[j].key);
+
+		if (c < 0) {
+			pchanged[npc++] = old[i++].key;
+		} else if (c > 0) {
+			pchanged[npc++] = cur[j++].key;
+		} else {
+			if (strcmp(old[i].value, cur[j].value)) {
+				pchanged[npc++] = cur[j].key;
+			} else {
+				free((char *)cur[j].key);
+				free((char *)cur[j].value);
+				cur[j] = old[i];
+				old[i].key = NULL;
+				old[i].value = NULL;
+			}
+			i++;
+			j++;
+		}
+	}
 	DL_FOREACH (p->children, l) {
 		size_t nc;
-		const char **changed = item_relabel(idx, l->item, &nc);
+		const char **changed;
 
+		for (i = 0; i < npc; i++)
+			if (!overridden(l, pchanged[i]))
+				break;
+		if (i == npc)
+			continue; /* the child sees none of it */
+		changed = item_relabel(idx, l->item, &nc);
 		item_update(idx, l->item, false, changed, nc);
 		free(changed);
 	}
+	free(pchanged);
 	labels_free(old, nold);
 }
 
@@ -739,6 +837,8 @@ static void sel_register(struct labelidx *idx, struct li_sel *s)
 	s->nkeys = sel_keys(s->sel, NULL, 0);
 	s->keys = li_calloc(s->nkeys, sizeof(*s->keys));
 	sel_keys(s->sel, s->keys, s->nkeys);
+	for (i = 0; i < s->nkeys; i++)
+		key_get(idx, s->keys[i])->nmention++;
 	if (nt == 0) {
 		s->kind = LI_UNOPT;
 		s->nrefs = s->nkeys;
@@ -831,6 +931,12 @@ static void sel_unregister(struct labelidx *idx, struct li_sel *s)
 	free(s->refs);
 	s->refs = NULL;
 	s->nrefs = 0;
+	for (i = 0; i < s->nkeys; i++) {
+		struct li_key *k = key_find(idx, s->keys[i]);
+
+		k->nmention--;
+		key_release(idx, k);
+	}
 	free(s->keys);
 	s->keys = NULL;
 	s->nkeys = 0;

@@ -80,7 +80,7 @@ size_t sel_labels_sort(struct sel_label *v, size_t n)
 
 	if (n < 2)
 		return n;
-	tmp = malloc(n * sizeof(*tmp));
+	tmp = n > 16 ? malloc(n * sizeof(*tmp)) : NULL;
 	if (tmp) {
 		for (w = 1; w < n; w *= 2)
 			for (i = 0; i + w < n; i += 2 * w)
@@ -88,7 +88,7 @@ size_t sel_labels_sort(struct sel_label *v, size_t n)
 					     i + 2 * w < n ? i + 2 * w : n);
 		free(tmp);
 	} else {
-		/* stable insertion sort, without memory */
+		/* small, or no memory: stable insertion sort */
 		for (i = 1; i < n; i++) {
 			struct sel_label x = v[i];
 			size_t j = i;
