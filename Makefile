@@ -13,6 +13,7 @@
 #   make dkms-check      DKMS add/build/install on the host, modprobe in the VM
 #   make dkms-install    install the module with DKMS for KVER
 #   make bench-core      classifier benchmark (build/bench-core.json)
+#   make bench-selector  label index benchmark (build/bench-selector.json)
 #   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
 #   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
 #   make scale-etcd      etcd datastore: list 100,000 WorkloadEndpoints (N=)
@@ -92,6 +93,10 @@ bench-core:
 	@command -v valgrind >/dev/null || $(TOP)/scripts/install-deps.sh
 	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run
 
+bench-selector:
+	@pkg-config --exists json-c || $(TOP)/scripts/install-deps.sh
+	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run-selector
+
 # Fuzzing (not part of check): libFuzzer, needs clang.
 fuzz-image:
 	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
@@ -116,5 +121,5 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell bench-core fuzz-image fuzz-selector \
-	scale-etcd style clean
+	dkms-install dkms-uninstall vm-shell bench-core bench-selector fuzz-image \
+	fuzz-selector scale-etcd style clean
