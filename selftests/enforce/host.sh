@@ -14,7 +14,8 @@
 #   remote s (se-s) 192.168.51.2 fd00:51::2 --- eth-s 192.168.51.1  /    servers      routes     fd00:65::2
 #                                                fd00:51::1         /
 #   nftables on the host: tcp to eth-r's addresses, ports 8080-8082,
-#   DNAT to pod b port 80.
+#   DNAT to pod b port 80; a floating address 192.168.50.100, fd00:50::100
+#   (on eth-r), DNAT to pod b (every protocol).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/enforce.inc"
 require_cmd strata-net stratactl ip nft conntrack rmmod insmod
@@ -25,24 +26,35 @@ topo_host && topo_ns b r s || { log_test "namespaces" 1; ktap_finish; }
 topo_pod b cali-b 10.65.0.2 fd00:65::2
 topo_remote r eth-r 192.168.50 fd00:50
 topo_remote s eth-s 192.168.51 fd00:51
+cat >>"$SE_TMP/host.batch" <<EOF
+addr add 192.168.50.100/32 dev eth-r
+addr add fd00:50::100/128 dev eth-r nodad
+EOF
+cat >>"$SE_TMP/r.batch" <<EOF
+neigh replace 192.168.50.100 lladdr 02:5e:00:00:01:01 dev eth0 nud permanent
+neigh replace fd00:50::100 lladdr 02:5e:00:00:01:01 dev eth0 nud permanent
+EOF
 topo_up || { log_test "topology" 1; ktap_finish; }
 hx nft -f - <<'EOF' || log_test "nftables DNAT rules" 1
 table ip se-nat {
 	chain pre {
 		type nat hook prerouting priority -100; policy accept;
 		iifname "eth-r" ip daddr 192.168.50.1 tcp dport 8080-8082 dnat to 10.65.0.2:80
+		iifname "eth-r" ip daddr 192.168.50.100 dnat to 10.65.0.2
 	}
 }
 table ip6 se-nat {
 	chain pre {
 		type nat hook prerouting priority -100; policy accept;
 		iifname "eth-r" ip6 daddr fd00:50::1 tcp dport 8080-8082 dnat to [fd00:65::2]:80
+		iifname "eth-r" ip6 daddr fd00:50::100 dnat to fd00:65::2
 	}
 }
 EOF
 
 B4=10.65.0.2 B6=fd00:65::2 R4=192.168.50.2 R6=fd00:50::2 S4=192.168.51.2
 S6=fd00:51::2 HR4=192.168.50.1 HR6=fd00:50::1 HS4=192.168.51.1 HS6=fd00:51::1
+FIP4=192.168.50.100 FIP6=fd00:50::100
 
 both()
 {
@@ -103,6 +115,8 @@ EOF
 cfg fwdstar <<EOF
 policy add id 23 name fwd-out
   egress deny proto tcp dport 81
+  egress deny proto icmp
+  egress deny proto icmpv6
   egress allow
 endpoint add id 12 name hep-all host iface * forward-egress tier 1 policies 23
 endpoint add id 2 name pod-b workload iface cali-b addr $B4,$B6 profiles 90
@@ -129,24 +143,37 @@ policy add id 24 name prednat
   ingress deny proto tcp dst-net $B4/32,$B6/128
   ingress deny proto tcp dport 8081
   ingress allow proto tcp dport 8080 dst-net $HR4/32,$HR6/128
+  ingress deny proto udp dst-net $B4/32,$B6/128
+  ingress allow proto udp dst-net $FIP4/32,$FIP6/128
+  ingress allow proto icmp dst-net $FIP4/32
+  ingress allow proto icmpv6 dst-net $FIP6/128
 policy add id 25 name b-in
   ingress deny proto tcp dport 8080:8082
   ingress allow proto tcp dport 80 dst-net $B4/32,$B6/128
+  ingress allow proto udp dport 80 dst-net $B4/32,$B6/128
+  ingress allow proto icmp dst-net $B4/32
+  ingress allow proto icmpv6 dst-net $B6/128
   egress allow
 endpoint add id 10 name hep-r host iface eth-r prednat-ingress tier 1 policies 24
 endpoint add id 2 name pod-b workload iface cali-b addr $B4,$B6 ingress tier 1 policies 25 egress tier 1 policies 25
 EOF
 
-# 5. Untracked policy: udp 5000 allowed both ways untracked; 5001 tracked
-#    (normal policy); 5002 denied untracked (normal policy would allow
-#    it); 5003 allowed in untracked but not out, so the reply meets the
-#    normal egress policy (deny).
+# 5. Untracked policy: udp 5000, tcp 5004 and ICMP allowed both ways
+#    untracked; udp 5001 tracked (normal policy); 5002 denied untracked
+#    (normal policy would allow it); 5003 allowed in untracked but not
+#    out, so the reply meets the normal egress policy (deny).
 cfg untracked <<EOF
 policy add id 26 name untracked
   ingress allow proto udp dport 5000
   ingress deny proto udp dport 5002
   ingress allow proto udp dport 5003
+  ingress allow proto tcp dport 5004
+  ingress allow proto icmp
+  ingress allow proto icmpv6
   egress allow proto udp sport 5000
+  egress allow proto tcp sport 5004
+  egress allow proto icmp
+  egress allow proto icmpv6
 policy add id 27 name normal
   ingress allow proto udp dport 5001:5003
 endpoint add id 10 name hep-r host iface eth-r untracked-ingress tier 1 policies 26 untracked-egress tier 1 policies 26 ingress tier 1 policies 27
@@ -165,7 +192,7 @@ EOF
 
 net <<EOF
 $(net_ns)
-listen host tcp 22,80-81,179,8080
+listen host tcp 22,80-81,179,5004,8080
 listen host udp 53,68,80,5000-5003
 listen host icmp
 listen r tcp 80-81,179
@@ -206,6 +233,8 @@ $(both "tcp r %s 81 => connected arrived=1 at=s" $S4 $S6)
 $(both "udp s %s 80 => reply arrived=1 at=r" $R4 $R6)
 $(both "tcp r %s 81 => connected arrived=1 at=b" $B4 $B6)
 $(both "tcp b %s 80 => connected arrived=1 at=r" $R4 $R6)
+$(both "icmp r %s => reply arrived=1" $S4 $S6)
+$(both "icmp b %s => reply arrived=1" $R4 $R6)
 $(both "tcp r %s 80 => timeout arrived=0" $HR4 $HR6)
 @ forward-ingress and forward-egress policy
 sh stratactl batch $SE_TMP/fwd.b
@@ -216,6 +245,8 @@ $(both "tcp r %s 81 => timeout arrived=0" $B4 $B6)
 $(both "udp r %s 80 => reply arrived=1 at=b" $B4 $B6)
 $(both "udp b %s 80 => timeout arrived=0" $S4 $S6)
 $(both "tcp b %s 81 => connected arrived=1 at=r" $R4 $R6)
+$(both "icmp r %s => reply arrived=1" $S4 $S6)
+$(both "icmp r %s => reply arrived=1" $B4 $B6)
 $(both "tcp r %s 80 => timeout arrived=0" $HR4 $HR6)
 udp r $S4 80 as=fwd1
 ev fwd1 hook=forward verdict=deny iif=eth-r oif=eth-s s0.ep=10 s0.list=fin s0.action=allow s0.policy=22 s0.rule=1 s1.ep=11 s1.list=fout s1.action=deny s1.policy=23 s1.rule=0 steps=2 => n=1
@@ -224,6 +255,9 @@ sh stratactl batch $SE_TMP/fwdstar.b
 $(both "tcp b %s 81 => timeout arrived=0" $R4 $R6)
 $(both "tcp b %s 80 => connected arrived=1 at=r" $R4 $R6)
 $(both "tcp r %s 81 => connected arrived=1 at=b" $B4 $B6)
+$(both "udp b %s 80 => reply arrived=1 at=r" $R4 $R6)
+$(both "icmp b %s => timeout arrived=0" $R4 $R6)
+$(both "icmp r %s => reply arrived=1" $B4 $B6)
 
 @ failsafe ports under a deny-all "*" host endpoint
 sh stratactl batch $SE_TMP/failsafe.b
@@ -259,6 +293,17 @@ ev dn6 hook=prednat verdict=allow dst=$HR6 dport=8080 s0.list=prednat s0.rule=2 
 ev dn6 hook=forward verdict=allow dst=$B6 dport=80 s0.ep=2 s0.policy=25 s0.rule=1 => n=1
 ev dn4x hook=prednat verdict=deny dst=$HR4 dport=8081 s0.rule=1 => n=1
 ev dn4x hook=forward => n=0
+@ pre-DNAT policy and DNAT of a floating address to a pod (UDP, ICMP)
+events clear
+udp r $FIP4 80 as=fu4 => reply arrived=1 at=b to=$B4 from=$R4
+udp r $FIP6 80 => reply arrived=1 at=b to=$B6 from=$R6
+icmp r $FIP4 => reply arrived=1 at=b to=$B4
+icmp r $FIP6 as=fi6 => reply arrived=1 at=b to=$B6
+$(both "udp r %s 80 => timeout arrived=0" $B4 $B6)
+ev fu4 hook=prednat verdict=allow dst=$FIP4 dport=80 s0.list=prednat s0.rule=4 => n=1
+ev fu4 hook=forward verdict=allow dst=$B4 dport=80 s0.ep=2 s0.policy=25 s0.rule=2 => n=1
+ev fi6 hook=prednat verdict=allow dst=$FIP6 type=128 s0.rule=6 => n=1
+ev fi6 hook=forward verdict=allow dst=$B6 type=128 s0.rule=4 => n=1
 
 @ untracked policy
 sh stratactl batch $SE_TMP/untracked.b
@@ -267,11 +312,17 @@ $(both "udp r %s 5000 => reply arrived=1 at=host" $HR4 $HR6)
 $(both "udp r %s 5001 => reply arrived=1 at=host" $HR4 $HR6)
 $(both "udp r %s 5002 => timeout arrived=0" $HR4 $HR6)
 $(both "udp r %s 5003 => timeout arrived=1 at=host" $HR4 $HR6)
+$(both "tcp r %s 5004 => connected arrived=1 at=host" $HR4 $HR6)
+$(both "icmp r %s => reply arrived=1" $HR4 $HR6)
 udp r $HR4 5000 as=un1 => reply arrived=1
 sh conntrack -L -f ipv4 -p udp --dport 5000 2>/dev/null | grep -q . => rc=1
 sh conntrack -L -f ipv6 -p udp --dport 5000 2>/dev/null | grep -q . => rc=1
 sh conntrack -L -f ipv4 -p udp --dport 5001 2>/dev/null | grep -q . => rc=0
 sh conntrack -L -f ipv6 -p udp --dport 5001 2>/dev/null | grep -q . => rc=0
+sh conntrack -L -p tcp 2>/dev/null | grep -q 'dport=5004' => rc=1
+sh conntrack -L -f ipv6 -p tcp 2>/dev/null | grep -q 'dport=5004' => rc=1
+sh conntrack -L -p icmp 2>/dev/null | grep -q . => rc=1
+sh conntrack -L -f ipv6 -p icmpv6 2>/dev/null | grep -q . => rc=1
 ev un1 hook=raw_pre verdict=notrack s0.ep=10 s0.list=uin s0.policy=26 s0.rule=0 => n=1
 ev un1 hook=input => n=0
 
@@ -279,6 +330,7 @@ ev un1 hook=input => n=0
 sh stratactl batch $SE_TMP/wl.b
 $(both "tcp b %s 80 => timeout arrived=0" $HR4 $HR6)
 $(both "udp b %s 80 => timeout arrived=0" $HR4 $HR6)
+$(both "icmp b %s => timeout arrived=0" $HR4 $HR6)
 tcp b $HR4 80 as=w2h
 ev w2h hook=input verdict=deny reason=wl_to_host => n=1
 ev w2h hook=pre verdict=allow s0.ep=2 s0.list=out => n=1

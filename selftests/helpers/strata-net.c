@@ -2457,10 +2457,17 @@ static void queue_probe(const char *line, char **av, int ac, bool is_test,
 
 static void do_ev(char **av, int ac, struct text *t)
 {
+	bool dst_tok = false;
 	const struct label *l = NULL;
 	int i, n = 0;
 	size_t e;
 
+	/* ICMP events carry no id: the probe's destination, unless a token
+	 * names one (after DNAT the event's is another)
+	 */
+	for (i = 2; i < ac; i++)
+		if (!strncmp(av[i], "dst=", 4))
+			dst_tok = true;
 	events_drain();
 	for (i = 0; i < nlabels; i++)
 		if (!strcmp(labels[i].name, av[1]))
@@ -2476,7 +2483,8 @@ static void do_ev(char **av, int ac, struct text *t)
 		if (l->kind == P_ICMP)
 			m = (ev->proto == 1 || ev->proto == 58) &&
 			    !strcmp(ev->src, l->src) &&
-			    !strcmp(ev->dst, l->dst) && ev->type == l->type;
+			    (dst_tok || !strcmp(ev->dst, l->dst)) &&
+			    ev->type == l->type;
 		else
 			m = ev->proto == (l->kind == P_TCP ? 6 : 17) &&
 			    !strcmp(ev->src, l->src) && ev->sport == l->sport;
