@@ -594,6 +594,19 @@ static void rewrite_and(void **state)
 		sel_put(a);
 		sel_put(b);
 	}
+	/* global() stays alone */
+	{
+		struct sel *g = parse_ok("global()", SEL_F_ALLOW_GLOBAL);
+		struct sel *all = parse_ok("", 0);
+		struct sel *x = parse_ok("a == 'x'", 0);
+
+		check_str(sel_and(g, all), "global()");
+		assert_null(sel_and(g, x));
+		assert_null(sel_and(x, g));
+		sel_put(g);
+		sel_put(all);
+		sel_put(x);
+	}
 }
 
 static void rewrite_prefixed(void **state)

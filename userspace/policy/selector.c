@@ -1376,8 +1376,17 @@ static struct sel_node *node_clone(const struct sel_node *n, const char *prefix,
 
 struct sel *sel_and(struct sel *a, struct sel *b)
 {
-	return sel_wrap(mk_pair(SEL_AND, node_clone(a->root, "", NULL),
-				node_clone(b->root, "", NULL)));
+	struct sel_node *n;
+
+	n = mk_pair(SEL_AND, node_clone(a->root, "", NULL),
+		    node_clone(b->root, "", NULL));
+	/* global() is only expressible alone */
+	if (n && n->op == SEL_AND &&
+	    (a->root->op == SEL_GLOBAL || b->root->op == SEL_GLOBAL)) {
+		node_free(n);
+		return NULL;
+	}
+	return sel_wrap(n);
 }
 
 struct sel *sel_prefixed(struct sel *s, const char *prefix,

@@ -146,7 +146,8 @@ bool sel_is_global(const struct sel *s); /* exactly global() */
  * characters; a value with both quote characters); the inputs are not
  * consumed. Results are canonical.
  *
- * sel_and(): a && b (all() disappears from a conjunction).
+ * sel_and(): a && b (all() disappears from a conjunction); NULL when
+ * global() would not be alone.
  * sel_prefixed(): every label key prefixed with @prefix ("pcns.",
  * "pcsa."); all() becomes has(@all_label) when @all_label is not NULL
  * ("projectcalico.org/namespace", "projectcalico.org/serviceaccount");
