@@ -480,18 +480,9 @@ enum doc_type doc_resolve_plain(const char *s, size_t len, bool *b, int64_t *i,
 	buf[o] = 0;
 	if (parse_go_int(buf, i, &overflow) && !overflow)
 		return DOC_INT;
-	memcpy(buf, s, len);
-	buf[len] = 0;
+	/* Go then tries uint64 (which only adds ints we would keep as
+	 * floats) and floats of YAML's form, underscores dropped */
 	if (yaml_style_float(buf)) {
-		*f = strtod(buf, NULL);
-		return DOC_FLOAT;
-	}
-	if (overflow) {
-		/* a huge integer: Go falls back to uint64, then float */
-		for (o = 0, k = 0; k < len; k++)
-			if (s[k] != '_')
-				buf[o++] = s[k];
-		buf[o] = 0;
 		*f = strtod(buf, NULL);
 		return DOC_FLOAT;
 	}

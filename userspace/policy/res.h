@@ -455,6 +455,21 @@ int res_parse_object(struct json_object *obj, unsigned int flags,
 		     struct res_list *out, struct diags *d);
 
 /*
+ * Values, as the parsers read them (exposed for compile and explain).
+ */
+/* "10.0.0.0/8", "fd00::/8", or an address (prefix full when @need_prefix
+ * is false); *@why on failure. */
+bool res_parse_cidr(const char *s, bool need_prefix, struct res_cidr *out,
+		    const char **why);
+/* Whether the host bits of @c are zero; @masked gets the network text. */
+bool res_cidr_masked(const struct res_cidr *c, char *masked, size_t size);
+/* A protocol name (TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite; also the
+ * lowercase forms when @lower_ok) to its number; 0 if unknown. */
+uint8_t res_proto_num(const char *name, bool lower_ok);
+bool res_proto_has_ports(const struct res_proto *p);
+/* "80", "80:90" or a port name; *@why on failure. */
+bool res_parse_port(const char *s, struct res_port *out, const char **why);
+/*
  * Kubernetes naming, as Calico's converter does it.
  */
 /* "cali" + the first 11 hex digits of sha1("<ns>.<pod>"); @prefix NULL

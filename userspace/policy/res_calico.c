@@ -212,13 +212,19 @@ static void parse_tier(struct rctx *c, const struct doc_node *root)
 		res_fmt_double(protected_tiers[i].order, o, sizeof(o));
 		if (!t->has_order || t->order != protected_tiers[i].order) {
 			old = rp_push(c, "spec.order");
-			rp_err(c, x.order ? x.order : root,
+			rp_err(c,
+			       x.order ? x.order
+			       : spec  ? spec
+				       : root,
 			       "the %s tier's order must be %s", c->r->name, o);
 			rp_pop(c, old);
 		}
 		if (t->default_action != protected_tiers[i].action) {
 			old = rp_push(c, "spec.defaultAction");
-			rp_err(c, x.default_action ? x.default_action : root,
+			rp_err(c,
+			       x.default_action ? x.default_action
+			       : spec		? spec
+						: root,
 			       "the %s tier's defaultAction must be %s",
 			       c->r->name,
 			       res_action_name(protected_tiers[i].action));
@@ -1253,6 +1259,10 @@ static int parse_one(struct rctx *c, const struct doc_node *root,
 	}
 	if (!strcmp(kind, "List") && !in_list)
 		return parse_items(c, root, out);
+	if (in_list && len >= 4 && !strcmp(kind + len - 4, "List")) {
+		rp_warn(c, root, "skipped: a List inside a List is not read");
+		return 0;
+	}
 
 	c->api = api;
 	if (is_calico_api(api))

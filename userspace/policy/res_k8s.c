@@ -764,7 +764,7 @@ static void knp_peers(struct rctx *c, const struct doc_node *v,
 		errors = c->d->errors;
 		old = rp_push_idx(c, i);
 		rp_map(c, v->items[i], knp_peer_fields, &x, false);
-		if (c->d->errors == errors && x.ipblock && (x.pod || x.ns)) {
+		if (x.ipblock && (x.pod || x.ns)) {
 			rp_err(c, v->items[i],
 			       "ipBlock cannot be combined with podSelector or namespaceSelector");
 		} else if (c->d->errors == errors && !x.ipblock && !x.pod &&
@@ -1392,7 +1392,7 @@ static int parse_pod(struct rctx *c, const struct doc_node *root,
 	unsigned int errors = c->d->errors;
 	struct pod_ctx x;
 	struct res_wep *w;
-	const char *pod, *ns, *list, *why;
+	const char *pod, *ns, *list, *why, *ip_src;
 	char iface[32], wep[1024];
 	struct sel_label *labels;
 	size_t i, n, old;
@@ -1420,14 +1420,23 @@ static int parse_pod(struct rctx *c, const struct doc_node *root,
 	if (x.host_network || !x.node || !*x.node)
 		goto skip;
 	/* addresses: status.podIPs, status.podIP, then the annotations */
-	if (!x.n_ips && x.pod_ip && *x.pod_ip)
+	ip_src = "status.podIPs";
+	if (!x.n_ips && x.pod_ip && *x.pod_ip) {
 		push_ip(&x, x.pod_ip);
-	if (!x.n_ips && (list = annotation(c->r, ANN_POD_IPS, NULL)) && *list)
+		ip_src = "status.podIP";
+	}
+	if (!x.n_ips && (list = annotation(c->r, ANN_POD_IPS, NULL)) && *list) {
 		split_ips(c, &x, list);
-	if (!x.n_ips && (list = annotation(c->r, ANN_POD_IP, NULL)) && *list)
+		ip_src = "metadata.annotations." ANN_POD_IPS;
+	}
+	if (!x.n_ips && (list = annotation(c->r, ANN_POD_IP, NULL)) && *list) {
 		push_ip(&x, list);
-	if (!x.n_ips && (list = annotation(c->r, ANN_AWS_IPS, NULL)) && *list)
+		ip_src = "metadata.annotations." ANN_POD_IP;
+	}
+	if (!x.n_ips && (list = annotation(c->r, ANN_AWS_IPS, NULL)) && *list) {
 		split_ips(c, &x, list);
+		ip_src = "metadata.annotations." ANN_AWS_IPS;
+	}
 	if (pod_finished(c->r, &x, root))
 		x.n_ips = 0;
 	/* a pod without addresses is left out, as Calico's syncer does */
@@ -1440,7 +1449,7 @@ static int parse_pod(struct rctx *c, const struct doc_node *root,
 		char text[64];
 
 		if (!res_parse_cidr(x.ips[i], false, a, &why)) {
-			old = rp_push(c, "status.podIPs");
+			old = rp_push(c, ip_src);
 			rp_err(c, status ? status : root, "\"%s\": %s",
 			       x.ips[i], why);
 			rp_pop(c, old);
@@ -1497,7 +1506,8 @@ static int parse_pod(struct rctx *c, const struct doc_node *root,
 	/* labels: the pod's, plus namespace, orchestrator, service account */
 	n = c->r->n_labels;
 	labels = res_zalloc(c->r, (n + 4) * sizeof(*labels));
-	memcpy(labels, c->r->labels, n * sizeof(*labels));
+	if (n)
+		memcpy(labels, c->r->labels, n * sizeof(*labels));
 	labels[n].key = LABEL_NAMESPACE;
 	labels[n++].value = ns;
 	labels[n].key = LABEL_ORCH;

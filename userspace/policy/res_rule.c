@@ -485,7 +485,8 @@ static void check_ports(struct rctx *c, const struct rule_ctx *x,
 	size_t a, b;
 	char what[32];
 
-	if (!ports || res_proto_has_ports(p))
+	/* a protocol that did not parse was reported already */
+	if (!ports || res_proto_has_ports(p) || (x->proto && !p->set))
 		return;
 	if (!p->set)
 		snprintf(what, sizeof(what), "no protocol is set");
@@ -530,7 +531,8 @@ static void check_nets(struct rctx *c, const struct rule_ctx *x, bool *seen4,
 			     (v6 && x->r->ip_version != 6)))
 				rp_err(c, e->nets[f],
 				       "holds IPv%d networks but the rule has ipVersion %u",
-				       v4 ? 4 : 6, x->r->ip_version);
+				       x->r->ip_version == 4 ? 6 : 4,
+				       x->r->ip_version);
 			else if ((v4 && v6) || (v4 && *seen6) || (v6 && *seen4))
 				rp_err(c, e->nets[f],
 				       "the rule mixes IPv4 and IPv6 networks");

@@ -430,10 +430,20 @@ bool rp_labels(struct rctx *c, const struct doc_node *n,
 		const char *val;
 
 		old = rp_push(c, p->key);
-		if (check != RP_ANY && !rp_is_label_key(p->key, &why)) {
-			rp_bad(c, &keynode, "invalid %s key: %s",
-			       check == RP_LABELS ? "label" : "annotation",
-			       why);
+		if (check == RP_ANNOTATIONS) {
+			/* Calico checks annotation keys in lowercase */
+			char *low = (char *)res_strdup(c->r, p->key), *q;
+
+			for (q = low; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			if (!rp_is_label_key(low, &why)) {
+				rp_bad(c, &keynode,
+				       "invalid annotation key: %s", why);
+				ok = false;
+			}
+		} else if (check == RP_LABELS &&
+			   !rp_is_label_key(p->key, &why)) {
+			rp_bad(c, &keynode, "invalid label key: %s", why);
 			ok = false;
 		}
 		if (p->val->type == DOC_NULL) {
@@ -769,7 +779,7 @@ bool res_parse_cidr(const char *s, bool need_prefix, struct res_cidr *out,
 		return true;
 	}
 	if (slash[1] < '0' || slash[1] > '9' || (slash[1] == '0' && slash[2])) {
-		*why = "the prefix length must be a number";
+		*why = "the prefix length must be a decimal number without leading zeros";
 		return false;
 	}
 	errno = 0;
