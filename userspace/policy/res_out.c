@@ -786,6 +786,7 @@ int res_print(FILE *f, struct res *const *v, size_t n, enum res_fmt fmt,
 		fprintf(f, "%s\n",
 			json_object_to_json_string_ext(
 				o, JSON_C_TO_STRING_PRETTY |
+					   JSON_C_TO_STRING_SPACED |
 					   JSON_C_TO_STRING_NOSLASHESCAPE));
 		ret = ferror(f) ? -EIO : 0;
 	} else {

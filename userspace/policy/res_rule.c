@@ -486,7 +486,8 @@ static void check_ports(struct rctx *c, const struct rule_ctx *x,
 	char what[32];
 
 	/* a protocol that did not parse was reported already */
-	if (!ports || res_proto_has_ports(p) || (x->proto && !p->set))
+	if (!ports || ports->type != DOC_SEQ || !ports->n ||
+	    res_proto_has_ports(p) || (x->proto && !p->set))
 		return;
 	if (!p->set)
 		snprintf(what, sizeof(what), "no protocol is set");
