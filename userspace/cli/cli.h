@@ -114,5 +114,9 @@ int cmd_load(int argc, char **argv);
 void usage_load(FILE *f);
 int cmd_show(int argc, char **argv);
 void usage_show(FILE *f);
+int cmd_validate(int argc, char **argv);
+void usage_validate(FILE *f);
+int cmd_get(int argc, char **argv);
+void usage_get(FILE *f);
 
 #endif /* STRATACTL_CLI_H */

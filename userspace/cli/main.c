@@ -33,6 +33,11 @@ static const struct cmd cmds[] = {
 	{ "load", cmd_load,
 	  "replace everything with a file's configuration, at once",
 	  usage_load },
+	{ "validate", cmd_validate,
+	  "check Calico and Kubernetes manifests, every error with its line",
+	  usage_validate },
+	{ "get", cmd_get, "show Calico and Kubernetes resources as Calico does",
+	  usage_get },
 	{ "version", cmd_version, "show CLI and kernel module versions",
 	  usage_version },
 };
