@@ -155,7 +155,7 @@ static const struct rcase policy_cases[] = {
 	  "t.yaml:30:5: spec.ingress[6].action: required: Allow, Deny, Log or Pass\n"
 	  "t.yaml:33:26: spec.ingress[7].destination.ports: 80: expected a list, not a number\n"
 	  "t.yaml:35:16: spec.ingress[8].ipVersion: \"4\": expected 4 or 6\n"
-	  "t.yaml:36:21: spec.ingress[8].source.nets[0]: \"10.0.0.1\": a CIDR needs a prefix length (10.0.0.1/32)\n"
+	  "t.yaml:36:21: spec.ingress[8].source.nets[0]: \"10.0.0.1\": a CIDR needs a prefix length: did you mean 10.0.0.1/32?\n"
 	  "t.yaml:36:58: spec.ingress[8].source.serviceAccounts.names[0]: 1: expected a string, not a number (quote it: \"1\")" },
 	{ "apiVersion: projectcalico.org/v3\n"
 	  "kind: GlobalNetworkPolicy\n"

@@ -749,6 +749,30 @@ static int print_table(FILE *f, struct res *const *v, size_t n, bool wide,
 
 /* --- res_print -------------------------------------------------------- */
 
+/* json-c's pretty printer, with empty objects and lists as {} and [] (it
+ * breaks them over two lines; strings hold no raw newline, so a bracket,
+ * a newline and blanks up to the closing bracket is always an empty one) */
+static void print_json(FILE *f, struct json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			   JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *p, *q;
+
+	for (p = s; *p; p++) {
+		fputc(*p, f);
+		if (*p != '{' && *p != '[')
+			continue;
+		if (p[1] != '\n')
+			continue;
+		for (q = p + 2; *q == ' '; q++)
+			;
+		if (*q == (*p == '{' ? '}' : ']'))
+			p = q - 1;
+	}
+	fputc('\n', f);
+}
+
 int res_print(FILE *f, struct res *const *v, size_t n, enum res_fmt fmt,
 	      bool all_ns)
 {
@@ -783,11 +807,7 @@ int res_print(FILE *f, struct res *const *v, size_t n, enum res_fmt fmt,
 		add(o, "items", items);
 	}
 	if (fmt == RES_FMT_JSON) {
-		fprintf(f, "%s\n",
-			json_object_to_json_string_ext(
-				o, JSON_C_TO_STRING_PRETTY |
-					   JSON_C_TO_STRING_SPACED |
-					   JSON_C_TO_STRING_NOSLASHESCAPE));
+		print_json(f, o);
 		ret = ferror(f) ? -EIO : 0;
 	} else {
 		ret = yaml_print(f, o);

@@ -188,7 +188,12 @@ static void parse_nets(struct rctx *c, const struct doc_node *n,
 
 		old = rp_push_idx(c, i);
 		s = rp_string(c, it);
-		if (s && !res_parse_cidr(s, true, &v[k], &why))
+		if (s && !strchr(s, '/') &&
+		    res_parse_cidr(s, false, &v[k], &why))
+			rp_bad(c, it,
+			       "a CIDR needs a prefix length: did you mean %s/%u?",
+			       s, v[k].prefix);
+		else if (s && !res_parse_cidr(s, true, &v[k], &why))
 			rp_bad(c, it, "%s", why);
 		else if (s && !res_cidr_masked(&v[k], masked, sizeof(masked)))
 			rp_bad(c, it, "host bits are set: did you mean %s?",

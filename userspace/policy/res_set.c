@@ -328,11 +328,36 @@ static void res_where(const struct res *r, char *buf, size_t size)
 		snprintf(buf, size, "(unknown)");
 }
 
+/* "Namespace frontend", or "Profile kns.frontend (from Namespace
+ * frontend)" when the resource was converted from another kind */
+static void describe(const struct res *r, bool with_source, char *buf,
+		     size_t size)
+{
+	const char *kind = res_kind_name(r->kind);
+	const struct res_src *s = &r->src;
+
+	if (!with_source || !s->kind || !strcmp(s->kind, kind))
+		snprintf(buf, size, "%s %s%s%s", kind, r->ns, *r->ns ? "/" : "",
+			 r->name);
+	else
+		snprintf(buf, size, "%s %s%s%s (from %s %s%s%s)", kind, r->ns,
+			 *r->ns ? "/" : "", r->name, s->kind, s->ns,
+			 *s->ns ? "/" : "", s->name);
+}
+
+static bool same_origin(const struct res *a, const struct res *b)
+{
+	return a->src.kind && b->src.kind &&
+	       !strcmp(a->src.kind, b->src.kind) &&
+	       !strcmp(a->src.ns, b->src.ns) &&
+	       !strcmp(a->src.name, b->src.name);
+}
+
 static void load_doc(struct rset *s, const struct doc *doc, unsigned int flags,
 		     struct diags *d)
 {
 	struct res_list l = { 0 };
-	char where[512];
+	char where[512], what[512], first[512];
 	struct res *old;
 	size_t i, k;
 
@@ -344,17 +369,24 @@ static void load_doc(struct rset *s, const struct doc *doc, unsigned int flags,
 			old = rset_get(s, r->kind, r->ns, r->name);
 			if (old && !old->builtin) {
 				res_where(old, where, sizeof(where));
-				diag_add(
-					d, DIAG_ERROR, r->src.file,
-					r->src.origin, r->src.line, r->src.col,
-					"",
-					"%s %s%s%s is defined twice: first at %s%s",
-					res_kind_name(r->kind), r->ns,
-					*r->ns ? "/" : "", r->name, where,
-					strcmp(r->src.kind,
-					       res_kind_name(r->kind))
-						? " (converted names can collide)"
-						: "");
+				if (same_origin(r, old)) {
+					snprintf(what, sizeof(what),
+						 "%s %s%s%s", r->src.kind,
+						 r->src.ns,
+						 *r->src.ns ? "/" : "",
+						 r->src.name);
+					first[0] = 0;
+				} else {
+					describe(r, true, what, sizeof(what));
+					describe(old, true, first,
+						 sizeof(first));
+				}
+				diag_add(d, DIAG_ERROR, r->src.file,
+					 r->src.origin, r->src.line, r->src.col,
+					 "",
+					 "%s is defined twice: first at %s%s%s",
+					 what, where, *first ? " as " : "",
+					 first);
 				res_free(r);
 				continue;
 			}
