@@ -40,7 +40,9 @@
  * it:
  *
  *   tcp NS DST PORT [src=ADDR] [sport=N] [as=LABEL]
- *   udp NS DST PORT [src=ADDR] [sport=N] [as=LABEL]
+ *   udp NS DST PORT [src=ADDR] [sport=N] [as=LABEL] [size=N] [dstopt]
+ *                             (size: payload bytes, e.g. to fragment;
+ *                             dstopt: an IPv6 destination options header)
  *   icmp NS DST [type=T] [code=C] [src=ADDR] [as=LABEL]
  *
  *   results: connected (TCP handshake and echo) | reply (UDP echo, ICMP
@@ -539,7 +541,7 @@ static void cmsg_dst(struct msghdr *mh, char *dst, struct in6_pktinfo *pi,
 
 static void srv_udp_read(struct srv *s)
 {
-	uint8_t buf[2048];
+	static uint8_t buf[65536];
 	char cbuf[256], src[ADDRLEN], dst[ADDRLEN];
 	union sa peer;
 	struct iovec iov = { buf, sizeof(buf) };
@@ -1403,7 +1405,8 @@ struct probe {
 	char line[512];
 	int kind;
 	char ns[32], dst[ADDRLEN + 16], src[ADDRLEN], label[32];
-	int port, sport, type, code;
+	int port, sport, type, code, size;
+	bool dstopt;
 	bool is_test;
 	char *tok[MAXTOK];
 	int ntok;
@@ -1637,10 +1640,23 @@ static void probe_start(struct probe *p)
 			sa_text(&l, p->lsrc, &p->lsport);
 	}
 	if (p->kind == P_UDP) {
-		char msg[32];
+		static char msg[65536];
+		size_t len;
 
 		snprintf(msg, sizeof(msg), "strata-net %010u", p->uid);
-		if (send(p->fd, msg, strlen(msg), 0) < 0) {
+		len = strlen(msg);
+		if (p->size > (int)len && p->size <= (int)sizeof(msg)) {
+			memset(msg + len, 'x', (size_t)p->size - len);
+			len = (size_t)p->size;
+		}
+		if (p->dstopt && p->fam == AF_INET6) {
+			/* a destination options header (PadN) before UDP */
+			static const uint8_t opt[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+
+			setsockopt(p->fd, IPPROTO_IPV6, IPV6_DSTOPTS, opt,
+				   sizeof(opt));
+		}
+		if (send(p->fd, msg, len, 0) < 0) {
 			int e = errno;
 
 			if (e == ECONNREFUSED)
@@ -1970,7 +1986,7 @@ static void do_simple(uint8_t cmd, struct text *t)
 	tadd(t, "errno=%s", errname(-ret));
 }
 
-#define NSTATS (7 + __STRATA_REASON_MAX)
+#define NSTATS (8 + __STRATA_REASON_MAX)
 
 static const char *const stat_names[NSTATS] = {
 	"gen",
@@ -1980,6 +1996,7 @@ static const char *const stat_names[NSTATS] = {
 	"flow_events_lost",
 	"log_lines",
 	"ct_flushed",
+	"log_lines_lost",
 	"r.none",
 	"r.policy",
 	"r.established",
@@ -2015,12 +2032,13 @@ static void stats_cb(const struct nlmsghdr *h, void *arg)
 	v[4] = nla_uint(s[STRATA_STATS_A_FLOW_EVENTS_LOST]);
 	v[5] = nla_uint(s[STRATA_STATS_A_LOG_LINES]);
 	v[6] = nla_uint(s[STRATA_STATS_A_CT_FLUSHED]);
+	v[7] = nla_uint(s[STRATA_STATS_A_LOG_LINES_LOST]);
 	if (s[STRATA_STATS_A_REASONS])
 		for (i = 0;
 		     i < __STRATA_REASON_MAX &&
 		     (size_t)(i + 1) * 8 <= nla_len_(s[STRATA_STATS_A_REASONS]);
 		     i++)
-			memcpy(&v[7 + i],
+			memcpy(&v[8 + i],
 			       (const char *)nla_data_(
 				       s[STRATA_STATS_A_REASONS]) +
 				       8 * i,
@@ -2449,6 +2467,11 @@ static void queue_probe(const char *line, char **av, int ac, bool is_test,
 		p->type = atoi(v);
 	if ((v = kv(av, ac, "code")))
 		p->code = atoi(v);
+	if ((v = kv(av, ac, "size")))
+		p->size = atoi(v);
+	for (int i = 0; i < ac; i++)
+		if (!strcmp(av[i], "dstopt"))
+			p->dstopt = true;
 	p->is_test = is_test;
 	scopy(p->tokbuf, sizeof(p->tokbuf), tokstr);
 	p->ntok = split(p->tokbuf, p->tok, MAXTOK);
