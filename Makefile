@@ -16,6 +16,7 @@
 #   make bench-selector  label index benchmark (build/bench-selector.json)
 #   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
 #   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
+#   make fuzz-res        libFuzzer on the manifest loader (FUZZ_SECONDS=60)
 #   make scale-etcd      etcd datastore: list 100,000 WorkloadEndpoints (N=)
 #   make style           checkpatch --strict (kmod/, include/) + clang-format
 #   make clean
@@ -106,6 +107,10 @@ fuzz-selector:
 	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
 	$(MAKE) -C $(TOP)/selftests/fuzz O=$(BUILD) selector
 
+fuzz-res:
+	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
+	$(MAKE) -C $(TOP)/selftests/fuzz O=$(BUILD) res
+
 # Scale checks (not part of check): figures, no thresholds.
 scale-etcd:
 	@command -v etcd >/dev/null || $(TOP)/scripts/install-deps.sh
@@ -122,4 +127,4 @@ clean:
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
 	dkms-install dkms-uninstall vm-shell bench-core bench-selector fuzz-image \
-	fuzz-selector scale-etcd style clean
+	fuzz-selector fuzz-res scale-etcd style clean
