@@ -18,6 +18,7 @@
 #   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
 #   make fuzz-res        libFuzzer on the manifest loader (FUZZ_SECONDS=60)
 #   make scale-etcd      etcd datastore: list 100,000 WorkloadEndpoints (N=)
+#   make scale-k8s       Kubernetes datastore: list 100,000 pods (N=)
 #   make style           checkpatch --strict (kmod/, include/) + clang-format
 #   make clean
 #
@@ -116,6 +117,9 @@ scale-etcd:
 	@command -v etcd >/dev/null || $(TOP)/scripts/install-deps.sh
 	$(MAKE) -C $(TOP)/selftests/scale O=$(BUILD) etcd $(if $(N),N=$(N))
 
+scale-k8s:
+	$(MAKE) -C $(TOP)/selftests/scale O=$(BUILD) k8s $(if $(N),N=$(N))
+
 style:
 	@$(TOP)/scripts/style.sh
 
@@ -127,4 +131,4 @@ clean:
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
 	dkms-install dkms-uninstall vm-shell bench-core bench-selector fuzz-image \
-	fuzz-selector fuzz-res scale-etcd style clean
+	fuzz-selector fuzz-res scale-etcd scale-k8s style clean
