@@ -29,7 +29,8 @@
  *   delete PATH [NS/]NAME  -> "ok RV"
  *   put-raw PATH JSON      an item listed as is (malformed objects)
  *   load FILE              "PATH JSON" lines, each a put -> "ok N RV"
- *   gen-pods N [NS]        N realistic pods over NS namespaces -> "ok RV"
+ *   gen-pods N [NS]        N realistic pods over NS namespaces -> "ok RV";
+ *                          again: modifies them (a new label value)
  *   compact [RV]           forget history up to RV (default: now): older
  *                          watches and continue tokens get 410
  *   bookmark [PATH]        BOOKMARK at the current revision to watches that
@@ -1327,6 +1328,9 @@ static void make_certs(const char *dir)
 /* ------------------------------------------------------------------ */
 /* Commands                                                            */
 
+/* N pods web-<i> in namespaces ns-<i % NS>; again: MODIFIED versions. */
+static unsigned int gen_round;
+
 static void gen_pods(unsigned long n, unsigned long nns)
 {
 	struct res *r = res_find("/api/v1/pods");
@@ -1334,21 +1338,23 @@ static void gen_pods(unsigned long n, unsigned long nns)
 
 	if (!nns)
 		nns = 1;
+	gen_round++;
 	for (i = 0; i < n; i++) {
 		struct version *v = xmalloc(sizeof(*v));
-		struct obj *ob = xmalloc(sizeof(*ob));
+		struct obj *ob = xmalloc(sizeof(*ob)), *old;
 		unsigned long ns = i % nns;
-		char *body;
+		const char *type;
+		char *body, nsname[32];
 
 		v->rv = ++cur_rv;
 		v->deleted = false;
 		v->older = NULL;
 		body = xasprintf(
-			"\"metadata\":{\"name\":\"web-%08lu\",\"generateName\":\"web-\",\"namespace\":\"ns-%04lu\",\"uid\":\"0b5d8a1e-%04lx-4c7e-9f0a-%012lx\",\"resourceVersion\":\"%llu\",\"creationTimestamp\":\"2026-11-27T09:00:00Z\",\"labels\":{\"app\":\"web\",\"tier\":\"frontend\",\"pod-template-hash\":\"7d4b9c8f6d\",\"shard\":\"s%02lu\"},\"annotations\":{\"cni.projectcalico.org/podIP\":\"10.%lu.%lu.%lu/32\",\"cni.projectcalico.org/podIPs\":\"10.%lu.%lu.%lu/32\",\"kubectl.kubernetes.io/restartedAt\":\"2026-11-20T10:00:00Z\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"web-7d4b9c8f6d\",\"uid\":\"3f9e7c1a-2b4d-4e6f-8a0c-1d2e3f4a5b6c\",\"controller\":true,\"blockOwnerDeletion\":true}]},"
+			"\"metadata\":{\"name\":\"web-%08lu\",\"generateName\":\"web-\",\"namespace\":\"ns-%04lu\",\"uid\":\"0b5d8a1e-%04lx-4c7e-9f0a-%012lx\",\"resourceVersion\":\"%llu\",\"creationTimestamp\":\"2026-11-27T09:00:00Z\",\"labels\":{\"app\":\"web\",\"tier\":\"frontend\",\"pod-template-hash\":\"7d4b9c8f6d\",\"shard\":\"s%02lu\",\"generation\":\"g%u\"},\"annotations\":{\"cni.projectcalico.org/podIP\":\"10.%lu.%lu.%lu/32\",\"cni.projectcalico.org/podIPs\":\"10.%lu.%lu.%lu/32\",\"kubectl.kubernetes.io/restartedAt\":\"2026-11-20T10:00:00Z\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":\"web-7d4b9c8f6d\",\"uid\":\"3f9e7c1a-2b4d-4e6f-8a0c-1d2e3f4a5b6c\",\"controller\":true,\"blockOwnerDeletion\":true}]},"
 			"\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"registry.example.com/web:1.27.3\",\"ports\":[{\"name\":\"http\",\"containerPort\":8080,\"protocol\":\"TCP\"},{\"name\":\"metrics\",\"containerPort\":9090,\"protocol\":\"TCP\"}],\"resources\":{\"limits\":{\"cpu\":\"500m\",\"memory\":\"256Mi\"},\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"}},\"terminationMessagePath\":\"/dev/termination-log\",\"terminationMessagePolicy\":\"File\",\"imagePullPolicy\":\"IfNotPresent\"}],\"restartPolicy\":\"Always\",\"terminationGracePeriodSeconds\":30,\"dnsPolicy\":\"ClusterFirst\",\"serviceAccountName\":\"web\",\"serviceAccount\":\"web\",\"nodeName\":\"node-%04lu\",\"securityContext\":{},\"schedulerName\":\"default-scheduler\",\"tolerations\":[{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300}],\"priority\":0,\"enableServiceLinks\":true,\"preemptionPolicy\":\"PreemptLowerPriority\"},"
 			"\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"2026-11-27T09:00:05Z\"}],\"hostIP\":\"192.168.%lu.%lu\",\"podIP\":\"10.%lu.%lu.%lu\",\"podIPs\":[{\"ip\":\"10.%lu.%lu.%lu\"}],\"startTime\":\"2026-11-27T09:00:00Z\",\"qosClass\":\"Burstable\"}}",
 			i, ns, i & 0xffff, i, (unsigned long long)v->rv, i % 16,
-			(i >> 16) & 255, (i >> 8) & 255, i & 255,
+			gen_round, (i >> 16) & 255, (i >> 8) & 255, i & 255,
 			(i >> 16) & 255, (i >> 8) & 255, i & 255, i % 1000,
 			(i / 250) % 256, i % 250 + 1, (i >> 16) & 255,
 			(i >> 8) & 255, i & 255, (i >> 16) & 255,
@@ -1358,10 +1364,21 @@ static void gen_pods(unsigned long n, unsigned long nns)
 			"{\"kind\":\"Pod\",\"apiVersion\":\"v1\",%s", body);
 		free(body);
 		ob->key = xasprintf("ns-%04lu/web-%08lu", ns, i);
+		HASH_FIND_STR(r->objs, ob->key, old);
+		if (old) {
+			free(ob->key);
+			free(ob);
+			ob = old;
+			v->older = ob->v;
+			type = "MODIFIED";
+		} else {
+			HASH_ADD_KEYPTR(hh, r->objs, ob->key, strlen(ob->key),
+					ob);
+			type = "ADDED";
+		}
 		ob->v = v;
-		HASH_ADD_KEYPTR(hh, r->objs, ob->key, strlen(ob->key), ob);
-		emit(r, "ADDED", NULL, v);
-		evlog[n_ev - 1].ns = xasprintf("ns-%04lu", ns);
+		snprintf(nsname, sizeof(nsname), "ns-%04lu", ns);
+		emit(r, type, nsname, v);
 	}
 	r->dirty = true;
 }
