@@ -90,6 +90,22 @@ endpoint add id 10 name hep-r host iface eth-r ingress tier 1 policies 20 egress
 endpoint add id 2 name pod-b workload iface cali-b addr $B4,$B6 profiles 90
 EOF
 
+# 1b. Reject in a host endpoint's ingress (INPUT) and egress (OUTPUT).
+cfg hepreject <<EOF
+policy add id 20 name hep-in-reject
+  ingress reject proto tcp dport 81
+  ingress reject proto udp dport 80
+  ingress reject proto icmp
+  ingress reject proto icmpv6
+  ingress allow
+policy add id 21 name hep-out-reject
+  egress reject proto tcp dport 81
+  egress reject proto udp dport 80
+  egress allow
+endpoint add id 10 name hep-r host iface eth-r ingress tier 1 policies 20 egress tier 1 policies 21
+endpoint add id 2 name pod-b workload iface cali-b addr $B4,$B6 profiles 90
+EOF
+
 # 2. Forward policy: none on a host endpoint that has normal policy
 #    (default allow); then forward-ingress on eth-r and forward-egress on
 #    eth-s, and a "*" host endpoint's forward-egress for pod traffic.
@@ -226,6 +242,19 @@ icmp host $R6 => reply arrived=1
 $(both "tcp host %s 81 => connected arrived=1 at=s" $S4 $S6)
 tcp host $R4 81 as=hout81
 ev hout81 hook=output verdict=deny oif=eth-r s0.ep=10 s0.list=out s0.kind=tier => n=1
+
+@ reject in host endpoint ingress (INPUT) and egress (OUTPUT)
+sh stratactl batch $SE_TMP/hepreject.b
+$(both "tcp r %s 81 => refused fast arrived=0" $HR4 $HR6)
+udp r $HR4 80 => unreach icmp=3/13 fast arrived=0
+udp r $HR6 80 => unreach icmp=1/1 fast arrived=0
+icmp r $HR4 => unreach icmp=3/13 fast arrived=0
+icmp r $HR6 => unreach icmp=1/1 fast arrived=0
+$(both "tcp r %s 80 => connected arrived=1 at=host" $HR4 $HR6)
+$(both "tcp host %s 81 => refused fast arrived=0" $R4 $R6)
+echo a rejected local send fails at once (EPERM, as with iptables REJECT in OUTPUT)
+$(both "udp host %s 80 => error err=EPERM fast arrived=0" $R4 $R6)
+$(both "tcp host %s 80 => connected arrived=1 at=r" $R4 $R6)
 
 @ forward: no forward policy means allowed
 sh stratactl batch $SE_TMP/fwdnone.b
