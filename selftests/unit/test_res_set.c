@@ -169,6 +169,48 @@ static void sources(void **state)
 	rset_free(s);
 }
 
+static void add_source(struct rset *s, const char *text, const char *api,
+		       const char *kind, const char *ns, const char *name)
+{
+	struct res_list l = { 0 };
+
+	parse_list(text, &l);
+	rset_apply_source(s, api, kind, ns, name, &l);
+}
+
+/* A relist: what is listed again stays, what is not goes at the end. */
+static void relist(void **state)
+{
+	struct rset *s = rset_new(false);
+
+	add_source(s, "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n",
+		   "v1", "Namespace", "", "a");
+	add_source(s, "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n",
+		   "v1", "Namespace", "", "b");
+	add_source(s,
+		   "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		   "metadata: {name: p, namespace: a}\n",
+		   "networking.k8s.io/v1", "NetworkPolicy", "a", "p");
+	assert_int_equal(rset_count(s, -1), 3);
+	/* another kind's relist leaves namespaces alone */
+	rset_mark_sources(s, "v1", "Pod");
+	assert_int_equal(rset_sweep_sources(s), 0);
+	rset_mark_sources(s, "v1", "Namespace");
+	/* everything is still there until the sweep */
+	assert_int_equal(rset_count(s, RES_PROFILE), 2);
+	add_source(s, "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n",
+		   "v1", "Namespace", "", "b");
+	assert_int_equal(rset_sweep_sources(s), 1);
+	assert_null(rset_get(s, RES_PROFILE, "", "kns.a"));
+	assert_non_null(rset_get(s, RES_PROFILE, "", "kns.b"));
+	assert_non_null(rset_get(s, RES_NP, "a", "knp.default.p"));
+	/* every group and kind */
+	rset_mark_sources(s, NULL, NULL);
+	assert_int_equal(rset_sweep_sources(s), 2);
+	assert_int_equal(rset_count(s, -1), 0);
+	rset_free(s);
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -582,10 +624,11 @@ static void printing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(builtins), cmocka_unit_test(put_get_del),
-		cmocka_unit_test(sources),  cmocka_unit_test(load),
-		cmocka_unit_test(example),  cmocka_unit_test(round_trips),
-		cmocka_unit_test(equality), cmocka_unit_test(printing),
+		cmocka_unit_test(builtins),    cmocka_unit_test(put_get_del),
+		cmocka_unit_test(sources),     cmocka_unit_test(relist),
+		cmocka_unit_test(load),	       cmocka_unit_test(example),
+		cmocka_unit_test(round_trips), cmocka_unit_test(equality),
+		cmocka_unit_test(printing),
 	};
 
 	return cmocka_run_group_tests_name("res_set", tests, NULL, NULL);

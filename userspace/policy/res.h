@@ -539,6 +539,23 @@ void rset_apply_source(struct rset *s, const char *api_version,
 		       struct res_list *l);
 
 /**
+ * rset_mark_sources() - a datastore relists (DS_RESET): mark its sources
+ * @s: the store
+ * @api_version: the sources' apiVersion (its group is what counts), or
+ *               NULL for every group
+ * @kind: their kind, or NULL for every kind
+ *
+ * The resources stay until rset_sweep_sources(); every source
+ * rset_apply_source() gives again in the meantime is unmarked.
+ */
+void rset_mark_sources(struct rset *s, const char *api_version,
+		       const char *kind);
+
+/* The relist is complete (DS_SYNCED): delete what the sources still
+ * marked gave; returns how many sources went. */
+size_t rset_sweep_sources(struct rset *s);
+
+/**
  * rset_list() - the resources, sorted by kind, namespace and name
  * @s: the store
  * @kind: a kind, or -1 for all

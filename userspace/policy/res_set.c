@@ -24,6 +24,7 @@ struct sentry {
 	char *key;
 	char **keys; /* the resources this source gave */
 	size_t n;
+	bool marked; /* a relist has not given it again yet */
 	UT_hash_handle hh;
 };
 
@@ -259,6 +260,7 @@ void rset_apply_source(struct rset *s, const char *api_version,
 	} else {
 		free(skey);
 	}
+	se->marked = false;
 	se->keys = doc_xalloc(se->keys, l->n * sizeof(*se->keys));
 	for (i = 0; i < l->n; i++) {
 		se->keys[se->n++] =
@@ -267,6 +269,61 @@ void rset_apply_source(struct rset *s, const char *api_version,
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+/* Does source key @skey (group, kind, ns, name) have @group and @kind? */
+static bool source_matches(const char *skey, const char *api_version,
+			   const char *kind)
+{
+	const char *sep = strchr(skey, '\x1f'), *sep2;
+	const char *slash = api_version ? strchr(api_version, '/') : NULL;
+	size_t glen = slash ? (size_t)(slash - api_version) : 0;
+
+	if (!sep)
+		return false;
+	if (api_version &&
+	    ((size_t)(sep - skey) != glen || strncmp(skey, api_version, glen)))
+		return false;
+	sep2 = strchr(sep + 1, '\x1f');
+	if (!sep2)
+		return false;
+	return !kind || ((size_t)(sep2 - sep - 1) == strlen(kind) &&
+			 !strncmp(sep + 1, kind, strlen(kind)));
+}
+
+void rset_mark_sources(struct rset *s, const char *api_version,
+		       const char *kind)
+{
+	struct sentry *se, *tmp;
+
+	HASH_ITER (hh, s->by_src, se, tmp) {
+		if (source_matches(se->key, api_version, kind))
+			se->marked = true;
+	}
+}
+
+size_t rset_sweep_sources(struct rset *s)
+{
+	struct sentry *se, *tmp;
+	struct rentry *e;
+	size_t i, n = 0;
+
+	HASH_ITER (hh, s->by_src, se, tmp) {
+		if (!se->marked)
+			continue;
+		for (i = 0; i < se->n; i++) {
+			HASH_FIND_STR(s->by_key, se->keys[i], e);
+			if (e && same_source(e->r, se->key))
+				del_key(s, se->keys[i]);
+			free(se->keys[i]);
+		}
+		HASH_DEL(s->by_src, se);
+		free(se->keys);
+		free(se->key);
+		free(se);
+		n++;
+	}
+	return n;
 }
 
 static int res_cmp(const void *pa, const void *pb)
