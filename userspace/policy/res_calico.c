@@ -118,17 +118,50 @@ void res_parse_meta(struct rctx *c, const struct doc_node *root,
 }
 
 /* Resource names in Calico's default format (a DNS subdomain). */
+/*
+ * Resource names in Calico's default format (a DNS subdomain, at most 253
+ * characters). Names Calico's Kubernetes datastore makes up are accepted
+ * as it makes them, so that what stratactl get prints reads back:
+ * workload endpoint names (node and pod names joined) and kns./ksa.
+ * profile names may be longer.
+ */
+static bool subdomain_any_length(const char *s)
+{
+	char label[64];
+	const char *dot;
+	size_t n;
+
+	for (;;) {
+		dot = strchr(s, '.');
+		n = dot ? (size_t)(dot - s) : strlen(s);
+		if (n >= sizeof(label))
+			return false;
+		memcpy(label, s, n);
+		label[n] = 0;
+		if (!rp_is_dns_label(label))
+			return false;
+		if (!dot)
+			return true;
+		s = dot + 1;
+	}
+}
+
 static void check_subdomain_name(struct rctx *c, const struct doc_node *root)
 {
 	const struct doc_node *at = doc_get(doc_get(root, "metadata"), "name");
+	const char *name = c->r->name;
+	bool made_up = c->r->kind == RES_WEP ||
+		       (c->r->kind == RES_PROFILE &&
+			(!strncmp(name ? name : "", "kns.", 4) ||
+			 !strncmp(name ? name : "", "ksa.", 4)));
 	size_t old;
 
-	if (!c->r->name || !at)
+	if (!name || !at)
 		return;
 	old = rp_push(c, "metadata.name");
-	if (strlen(c->r->name) > 253)
+	if (!made_up && strlen(name) > 253)
 		rp_bad(c, at, "longer than 253 characters");
-	else if (!rp_is_dns_subdomain(c->r->name))
+	else if (!subdomain_any_length(name))
 		rp_bad(c, at,
 		       "a name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
 	rp_pop(c, old);
@@ -506,7 +539,8 @@ static void prof_egress(struct rctx *c, const struct doc_node *v, void *o)
 
 static void prof_labels(struct rctx *c, const struct doc_node *v, void *o)
 {
-	rp_labels(c, v, RP_LABELS, &c->r->prof.labels, &c->r->prof.n_labels);
+	rp_labels(c, v, RP_PROFILE_LABELS, &c->r->prof.labels,
+		  &c->r->prof.n_labels);
 }
 
 static const struct rp_field profile_fields[] = {

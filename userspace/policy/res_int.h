@@ -85,6 +85,8 @@ bool rp_strings(struct rctx *c, const struct doc_node *n,
  * and values as Kubernetes labels (annotations: keys only). */
 enum rp_labels_check {
 	RP_LABELS,
+	RP_PROFILE_LABELS, /* labels; "pcns."/"pcsa." + a label key too, as
+			    * Calico's converter makes them */
 	RP_ANNOTATIONS,
 	RP_ANY,
 };

@@ -1133,7 +1133,12 @@ struct pod_ctx {
 
 static void cp_name(struct rctx *c, const struct doc_node *v, void *o)
 {
-	((struct pod_ctx *)o)->cur.name = rp_string(c, v);
+	const char *s = rp_string(c, v), *why;
+
+	if (s && *s && !rp_is_port_name(s, &why))
+		rp_bad(c, v, "%s", why);
+	else
+		((struct pod_ctx *)o)->cur.name = s;
 }
 
 static void cp_port(struct rctx *c, const struct doc_node *v, void *o)
@@ -1153,7 +1158,13 @@ static void cp_proto(struct rctx *c, const struct doc_node *v, void *o)
 
 static void cp_host_ip(struct rctx *c, const struct doc_node *v, void *o)
 {
-	((struct pod_ctx *)o)->cur.host_ip = rp_string(c, v);
+	const char *s = rp_string(c, v), *why;
+	struct res_cidr a;
+
+	if (s && *s && (strchr(s, '/') || !res_parse_cidr(s, false, &a, &why)))
+		rp_bad(c, v, "expected an IP address");
+	else
+		((struct pod_ctx *)o)->cur.host_ip = s;
 }
 
 static const struct rp_field cport_fields[] = {
@@ -1206,7 +1217,13 @@ static void pod_containers(struct rctx *c, const struct doc_node *v, void *o)
 
 static void pod_node(struct rctx *c, const struct doc_node *v, void *o)
 {
-	((struct pod_ctx *)o)->node = rp_string(c, v);
+	const char *s = rp_string(c, v);
+
+	if (s && *s && !rp_is_dns_subdomain(s))
+		rp_bad(c, v,
+		       "a node name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+	else
+		((struct pod_ctx *)o)->node = s;
 }
 
 static void pod_hostnet(struct rctx *c, const struct doc_node *v, void *o)
@@ -1219,7 +1236,10 @@ static void pod_sa(struct rctx *c, const struct doc_node *v, void *o)
 	struct pod_ctx *x = o;
 	const char *s = rp_string(c, v);
 
-	if (s && *s)
+	if (s && *s && !rp_is_dns_subdomain(s))
+		rp_bad(c, v,
+		       "a service account name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit");
+	else if (s && *s)
 		x->sa = s;
 }
 

@@ -670,12 +670,17 @@ void res_check_policy_name(struct rctx *c, const struct doc_node *at)
 	size_t old = rp_push(c, "metadata.name");
 	bool ok;
 
-	if (strlen(name) > 253) {
+	/* the names Calico's converters make (knp.default.<name>, ...) are
+	 * accepted as they make them, whatever their length */
+	if (!name_formatted(name) && strlen(name) > 253) {
 		rp_err(c, at, "longer than 253 characters");
 		goto out;
 	}
 	if (name_formatted(name)) {
-		ok = rp_is_dns_subdomain(name);
+		ok = rp_is_dns_subdomain(
+			strchr(strchr(name, '.') + 1, '.')
+				? strchr(strchr(name, '.') + 1, '.') + 1
+				: strchr(name, '.') + 1);
 	} else {
 		ok = one_dot_label(name);
 	}

@@ -441,7 +441,15 @@ bool rp_labels(struct rctx *c, const struct doc_node *n,
 				       "invalid annotation key: %s", why);
 				ok = false;
 			}
-		} else if (check == RP_LABELS &&
+		} else if (check == RP_PROFILE_LABELS &&
+			   (!strncmp(p->key, "pcns.", 5) ||
+			    !strncmp(p->key, "pcsa.", 5))) {
+			if (!rp_is_label_key(p->key + 5, &why)) {
+				rp_bad(c, &keynode, "invalid label key: %s",
+				       why);
+				ok = false;
+			}
+		} else if ((check == RP_LABELS || check == RP_PROFILE_LABELS) &&
 			   !rp_is_label_key(p->key, &why)) {
 			rp_bad(c, &keynode, "invalid label key: %s", why);
 			ok = false;
@@ -454,7 +462,7 @@ bool rp_labels(struct rctx *c, const struct doc_node *n,
 		}
 		if (!val) {
 			ok = false;
-		} else if (check == RP_LABELS &&
+		} else if ((check == RP_LABELS || check == RP_PROFILE_LABELS) &&
 			   !rp_is_label_value(val, &why)) {
 			rp_bad(c, p->val, "invalid label value: %s", why);
 			ok = false;
