@@ -19,13 +19,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                    \
-	do {                                                           \
-		if (!(cond)) {                                         \
-			fprintf(stderr, "res_fuzz: %s failed at %d\n", \
-				#cond, __LINE__);                      \
-			abort();                                       \
-		}                                                      \
+#define CHECK(cond)                                                           \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			fprintf(stderr, "res_fuzz: %s failed at %d\n", #cond, \
+				__LINE__);                                    \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 
 static void dump(const char *what, const struct diags *d, const char *text)
@@ -35,8 +35,8 @@ static void dump(const char *what, const struct diags *d, const char *text)
 
 	fprintf(stderr, "res_fuzz: %s\n", what);
 	for (i = 0; i < d->n; i++)
-		fprintf(stderr, "  %s\n", diag_format(&d->v[i], line,
-						      sizeof(line)));
+		fprintf(stderr, "  %s\n",
+			diag_format(&d->v[i], line, sizeof(line)));
 	if (text)
 		fprintf(stderr, "--- printed:\n%s\n", text);
 }
@@ -59,9 +59,9 @@ static void round_trip(struct res *r, enum res_fmt fmt)
 	for (i = 0; i < doc.n; i++)
 		res_parse(&doc, doc.roots[i], 0, &l, &d);
 	if (d.n || l.n != 1 || !res_equal(r, l.v[0])) {
-		dump(d.n ? "the printed resource has messages" :
-			   l.n != 1 ? "the printed resource is not one resource" :
-				      "the printed resource reads back different",
+		dump(d.n	? "the printed resource has messages"
+		     : l.n != 1 ? "the printed resource is not one resource"
+				: "the printed resource reads back different",
 		     &d, buf);
 		abort();
 	}

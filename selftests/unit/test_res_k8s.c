@@ -462,7 +462,7 @@ static const struct kcase pod_cases[] = {
 	  "status: {podIP: 10.0.0.300}\n",
 	  0,
 	  "t.yaml:4:18: spec.nodeName: \"-n\": a node name is lowercase letters, digits, '-' and '.', starting and ending with a letter or digit\n"
-		  "t.yaml:4:35: spec.hostNetwork: \"no\": expected true or false, not a string\n" },
+	  "t.yaml:4:35: spec.hostNetwork: \"no\": expected true or false, not a string\n" },
 	{ "apiVersion: v1\n"
 	  "kind: Pod\n"
 	  "metadata: {name: bad2, namespace: default}\n"
