@@ -141,7 +141,14 @@ struct res_icmp {
 	uint8_t type, code;
 };
 
-/* A selector as written and parsed (@sel NULL when absent). */
+/*
+ * A selector as written (@text, printed back as is) and parsed (@sel:
+ * compare and hash with sel_equal()/sel_str()). @sel is NULL when the
+ * field is absent: a policy's selector is then all(), a rule's selector,
+ * notSelector or namespaceSelector no constraint at all. Converted
+ * Kubernetes selectors are written the way Calico writes them
+ * ("projectcalico.org/orchestrator == 'k8s' && app == 'web'").
+ */
 struct res_sel {
 	const char *text;
 	struct sel *sel;
@@ -149,7 +156,11 @@ struct res_sel {
 
 /**
  * struct res_entity - a rule's source or destination (EntityRule)
- * @nets: networks (ORed); @not_nets: none of these
+ * @nets: networks (ORed); @not_nets: none of these. Rules read from
+ *        Calico documents hold one family (validated); rules converted
+ *        from AdminNetworkPolicy/ClusterNetworkPolicy networks may mix
+ *        IPv4 and IPv6, which Calico renders per family
+ *        (FilterRuleToIPVersion), as compile must
  * @selector: endpoints and network sets matching it
  * @not_selector: anything but those
  * @ns_selector: namespaces (global() allowed)
@@ -179,7 +190,8 @@ struct res_entity {
  * @src: source; @dst: destination
  * @annotations: metadata.annotations (sorted by key)
  * @n_annotations: their count
- * @line: where the rule is in its file (0 when unknown)
+ * @line: where the rule is in its file (0 when unknown); rules converted
+ *        from a Kubernetes rule all point at that rule
  * @col: its column
  */
 struct res_rule {
