@@ -84,6 +84,8 @@ events on
 timeout 900
 sh stratactl batch $SE_TMP/cfg.b
 stats snap
+sh stratactl monitor flows >$SE_TMP/mon.txt 2>&1 & echo \$! >$SE_TMP/mon.pid
+sleep 500
 
 @ traffic
 $(rep 4 "tcp a $B4 80 => connected arrived=1")
@@ -122,6 +124,16 @@ ctr nomatch 2 out 0 => flows=2 packets=2 bytes=98
 ctr nomatch 2 in 0 => flows=0
 ctr profile 92 in 0 => flows=0
 dstats => evaluations=158 flow_events_lost=0 r.policy=158
+
+@ stratactl counters and monitor agree
+sh kill \$(cat $SE_TMP/mon.pid)
+sh stratactl counters show policy 10 | grep -qx 'policy 10 (b-in) ingress rule 0 flows 10 packets 10 bytes 700' => rc=0
+sh stratactl counters show policy 10 | grep -qx 'policy 10 (b-in) ingress rule 6 flows 50 packets 50 bytes 4600' => rc=0
+sh stratactl counters show tier 1 | grep -qx 'tier 1 (t-obs) ingress default flows 4 packets 4 bytes 236' => rc=0
+sh test \$(grep -c 'allow reason policy hook forward tcp 10.65.0.1:[0-9]* -> 10.65.0.2:80 ' $SE_TMP/mon.txt) -eq 5 => rc=0
+sh test \$(grep -c 'deny reason policy hook forward udp 10.65.0.1:[0-9]* -> 10.65.0.2:81 ' $SE_TMP/mon.txt) -eq 2 => rc=0
+sh test \$(grep -c 'reject reason policy hook forward tcp \\[fd00:65::1\\]:[0-9]* -> \\[fd00:65::2\\]:81 ' $SE_TMP/mon.txt) -eq 1 => rc=0
+sh test \$(grep -c 'step endpoint 2 (pod-b) ingress allow by rule tier 1 (t-obs) policy 10 (b-in) rule 0 cookie 0x1001' $SE_TMP/mon.txt) -eq 10 => rc=0
 
 @ flow events match the traffic
 ev t4 => n=2
