@@ -12,7 +12,7 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1
 qemu-system-x86 busybox-static
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 libcmocka-dev uthash-dev libyaml-dev libjson-c-dev libcurl4-openssl-dev
-libsystemd-dev libgnutls28-dev
+libsystemd-dev libgnutls28-dev libnghttp2-dev
 dkms iproute2 iptables nftables ipset conntrack ethtool
 iputils-ping netcat-openbsd socat tcpdump procps util-linux
 valgrind clang-format
