@@ -5,7 +5,7 @@
  * over a scripted object store. stratad's Kubernetes datastore is tested
  * against it (selftests/unit/test_ds_k8s.c, make bench-k8s).
  *
- *   kube-testserver [--tls-dir DIR] [--token TOKEN] [--port N]
+ *   kube-testserver [--tls-dir DIR] [--token TOKEN] [--port N] [--http2]
  *
  * --tls-dir generates, in DIR, a CA (ca.crt), a server certificate for
  * 127.0.0.1/localhost signed by it (server.crt, server.key), a client
@@ -46,6 +46,8 @@
  *   chunk N                write bodies in HTTP chunks of at most N bytes
  *   watchers [PATH]        -> "ok N" active watches
  *   requests               the request lines since the last call
+ *   connections            -> "ok N H2": TCP connections accepted so far,
+ *                          how many of them speak HTTP/2
  *   rv                     -> "ok RV" the current revision
  *   quit
  *
@@ -68,12 +70,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <nghttp2/nghttp2.h>
 #include <json-c/json.h>
 #include <uthash.h>
 
@@ -124,17 +128,42 @@ struct qitem {
 	struct qitem *next;
 };
 
+/* A complete response: a list (200) or a Status. */
+struct resp {
+	int code;
+	const char *reason;
+	int retry_after;
+	char *body;
+	size_t len;
+};
+
+struct h2conn;
+
+/*
+ * A TCP connection (HTTP/1.1, or HTTP/2 with is_h2), or one HTTP/2 stream
+ * (h2 set; fd is its connection's). Watches are conns with wres set.
+ */
 struct conn {
 	int fd;
 	gnutls_session_t tls;
 	bool cert_ok;
 	bool cut;
+	bool is_h2;
+	int wakefd; /* HTTP/2 connection: wakes its thread */
 	/* watch state */
 	struct res *wres;
 	char *wns;
 	bool bookmarks;
+	struct timespec deadline;
 	struct qitem *qhead, **qtail;
 	struct conn *next;
+	/* HTTP/2 stream */
+	struct h2conn *h2;
+	int32_t sid;
+	char *path, *method, *auth;
+	struct resp resp;
+	size_t resp_off, qoff;
+	bool deferred;
 	char buf[MAXREQ];
 	size_t have;
 };
@@ -152,7 +181,8 @@ static size_t chunk_max;
 static char **reqlog;
 static size_t n_reqlog, cap_reqlog;
 static gnutls_certificate_credentials_t creds;
-static bool use_tls;
+static bool use_tls, use_h2;
+static unsigned long accepted, accepted_h2;
 
 static void die(const char *fmt, ...)
 {
@@ -312,6 +342,12 @@ static void qpush(struct conn *c, char *data, size_t len, int end)
 	q->next = NULL;
 	*c->qtail = q;
 	c->qtail = &q->next;
+	if (c->h2) {
+		uint64_t one = 1;
+
+		if (write(c->wakefd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			die("eventfd: %s", strerror(errno));
+	}
 }
 
 static char *event_line(const char *type, const char *obj, size_t *len)
@@ -547,26 +583,50 @@ static int cchunk(struct conn *c, const char *p, size_t n)
 	return 0;
 }
 
-static int send_status(struct conn *c, int code, const char *reason,
-		       const char *msg, const char *cont, int retry_after)
+static void resp_status(struct resp *rp, int code, const char *reason,
+			const char *msg, const char *cont, int retry_after)
 {
-	char *body = status_json(code, reason, msg, cont), *hdr, ra[64] = "";
-	int rc;
-
-	if (retry_after)
-		snprintf(ra, sizeof(ra), "Retry-After: %d\r\n", retry_after);
-	hdr = xasprintf(
-		"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n%sContent-Length: %zu\r\n\r\n",
-		code, reason, ra, strlen(body));
-	rc = cwrite(c, hdr, strlen(hdr)) || cwrite(c, body, strlen(body));
-	free(hdr);
-	free(body);
-	return rc ? -1 : 0;
+	rp->code = code;
+	rp->reason = reason;
+	rp->retry_after = retry_after;
+	rp->body = status_json(code, reason, msg, cont);
+	rp->len = strlen(rp->body);
 }
 
 static const char chunked_hdr[] =
 	"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 	"Cache-Control: no-cache, private\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+/* HTTP/1.1: a list in 64 KiB chunks, a Status with a length. */
+static int h1_send(struct conn *c, struct resp *rp)
+{
+	char *hdr, ra[64] = "";
+	size_t i;
+	int rc = 0;
+
+	if (rp->code == 200) {
+		rc = cwrite(c, chunked_hdr, sizeof(chunked_hdr) - 1);
+		for (i = 0; !rc && i < rp->len; i += 1 << 16)
+			rc = cchunk(c, rp->body + i,
+				    rp->len - i < (1 << 16) ? rp->len - i
+							    : 1 << 16);
+		if (!rc)
+			rc = cwrite(c, "0\r\n\r\n", 5);
+	} else {
+		if (rp->retry_after)
+			snprintf(ra, sizeof(ra), "Retry-After: %d\r\n",
+				 rp->retry_after);
+		hdr = xasprintf(
+			"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n%sContent-Length: %zu\r\n\r\n",
+			rp->code, rp->reason, ra, rp->len);
+		rc = cwrite(c, hdr, strlen(hdr)) ||
+		     cwrite(c, rp->body, rp->len);
+		free(hdr);
+	}
+	free(rp->body);
+	rp->body = NULL;
+	return rc ? -1 : 0;
+}
 
 struct qs {
 	char *watch, *rv, *rvm, *limit, *cont, *bookmarks, *timeout;
@@ -670,18 +730,20 @@ static struct res *route(const char *path, char **ns)
 	return NULL;
 }
 
-static int serve_list(struct conn *c, struct res *r, const char *ns,
-		      struct qs *qs)
+static const char expired_continue[] =
+	"The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+/* A list page (or the Status refusing it). Locked. */
+static void build_list(struct res *r, const char *ns, struct qs *qs,
+		       struct resp *rp)
 {
 	uint64_t snap;
 	size_t lim = qs->limit ? strtoul(qs->limit, NULL, 10) : 0, i, lo, hi,
-	       n = 0;
-	char *start = NULL, *body, *buf, *next_cont = NULL;
-	size_t blen = 0, bcap = 1 << 16;
+	       n = 0, blen, bcap = 1 << 16;
+	char *start = NULL, *head, *buf, *next_cont = NULL;
 	bool first = true, more = false;
 	char last[512] = "";
 
-	pthread_mutex_lock(&mu);
 	if (qs->cont && *qs->cont) {
 		char *dec = b64dec(qs->cont);
 		struct json_object *t = dec ? json_tokener_parse(dec) : NULL,
@@ -690,18 +752,17 @@ static int serve_list(struct conn *c, struct res *r, const char *ns,
 		free(dec);
 		if (qs->rv && *qs->rv && strcmp(qs->rv, "0")) {
 			json_object_put(t);
-			pthread_mutex_unlock(&mu);
-			return send_status(
-				c, 400, "BadRequest",
+			resp_status(
+				rp, 400, "BadRequest",
 				"specifying resource version is not allowed when using continue",
 				NULL, 0);
+			return;
 		}
 		if (!t || !json_object_object_get_ex(t, "rv", &x)) {
 			json_object_put(t);
-			pthread_mutex_unlock(&mu);
-			return send_status(c, 400, "BadRequest",
-					   "continue key is not valid", NULL,
-					   0);
+			resp_status(rp, 400, "BadRequest",
+				    "continue key is not valid", NULL, 0);
+			return;
 		}
 		snap = (uint64_t)json_object_get_int64(x);
 		json_object_object_get_ex(t, "start", &x);
@@ -711,80 +772,69 @@ static int serve_list(struct conn *c, struct res *r, const char *ns,
 			if (expire_continue > 0)
 				expire_continue--;
 			free(start);
-			pthread_mutex_unlock(&mu);
-			return send_status(
-				c, 410, "Expired",
-				"The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
-				"inconsistent", 0);
+			resp_status(rp, 410, "Expired", expired_continue,
+				    "inconsistent", 0);
+			return;
 		}
 	} else {
-		bool exact = false;
-
 		if (qs->rvm && (!qs->rv || !*qs->rv)) {
-			pthread_mutex_unlock(&mu);
-			return send_status(
-				c, 400, "BadRequest",
+			resp_status(
+				rp, 400, "BadRequest",
 				"resourceVersionMatch is forbidden unless resourceVersion is provided",
 				NULL, 0);
+			return;
 		}
 		if (qs->rvm && strcmp(qs->rvm, "NotOlderThan") &&
 		    strcmp(qs->rvm, "Exact")) {
-			pthread_mutex_unlock(&mu);
-			return send_status(
-				c, 400, "BadRequest",
+			resp_status(
+				rp, 400, "BadRequest",
 				"resourceVersionMatch must be NotOlderThan or Exact",
 				NULL, 0);
+			return;
 		}
 		snap = cur_rv;
 		if (qs->rv && *qs->rv && strcmp(qs->rv, "0")) {
 			uint64_t want = strtoull(qs->rv, NULL, 10);
+			bool exact = qs->rvm ? !strcmp(qs->rvm, "Exact")
+					     : lim > 0;
 
-			exact = qs->rvm ? !strcmp(qs->rvm, "Exact") : lim > 0;
+			if (exact && want < compacted_rv) {
+				resp_status(rp, 410, "Expired",
+					    "too old resource version", NULL,
+					    0);
+				return;
+			}
 			if (exact) {
-				if (want < compacted_rv) {
-					pthread_mutex_unlock(&mu);
-					return send_status(
-						c, 410, "Expired",
-						"too old resource version",
-						NULL, 0);
-				}
 				snap = want;
 			} else if (want > cur_rv) {
-				pthread_mutex_unlock(&mu);
-				return send_status(c, 504, "Timeout",
-						   "Too large resource version",
-						   NULL, 0);
+				resp_status(rp, 504, "Timeout",
+					    "Too large resource version", NULL,
+					    0);
+				return;
 			}
 		} else if (qs->rvm && !strcmp(qs->rvm, "Exact")) {
-			pthread_mutex_unlock(&mu);
-			return send_status(
-				c, 400, "BadRequest",
+			resp_status(
+				rp, 400, "BadRequest",
 				"resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"",
 				NULL, 0);
+			return;
 		}
 	}
 	res_sort(r);
 	lo = 0;
 	hi = r->n_sorted;
-	if (start) {
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
+	while (start && lo < hi) {
+		size_t mid = (lo + hi) / 2;
 
-			if (strcmp(r->sorted[mid]->key, start) <= 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		if (strcmp(r->sorted[mid]->key, start) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	free(start);
+	/* room for the head, written last at the front */
 	buf = xmalloc(bcap);
-	body = xasprintf(
-		"{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%llu\"",
-		r->list_kind, r->api_version, (unsigned long long)snap);
-	/* First find the page, then write it (the lock is held: a test server).
-	 */
-	if (cwrite(c, chunked_hdr, sizeof(chunked_hdr) - 1))
-		goto fail;
+	blen = 1024;
 	for (i = lo; i < r->n_sorted; i++) {
 		struct obj *o = r->sorted[i];
 		struct version *v = at(o, snap);
@@ -792,18 +842,16 @@ static int serve_list(struct conn *c, struct res *r, const char *ns,
 
 		if (!v)
 			continue;
-		if (ns && strncmp(o->key, ns, strlen(ns)))
-			continue;
-		if (ns && o->key[strlen(ns)] != '/')
+		if (ns && (strncmp(o->key, ns, strlen(ns)) ||
+			   o->key[strlen(ns)] != '/'))
 			continue;
 		if (lim && n == lim) {
 			more = true;
 			break;
 		}
 		len = strlen(v->item);
-		if (blen + len + 2 > bcap) {
-			while (blen + len + 2 > bcap)
-				bcap *= 2;
+		while (blen + len + 3 > bcap) {
+			bcap *= 2;
 			buf = realloc(buf, bcap);
 			if (!buf)
 				die("out of memory");
@@ -816,9 +864,11 @@ static int serve_list(struct conn *c, struct res *r, const char *ns,
 		n++;
 		snprintf(last, sizeof(last), "%s", o->key);
 	}
+	memcpy(buf + blen, "]}", 2);
+	blen += 2;
 	if (more) {
 		struct json_object *t = json_object_new_object();
-		const char *s;
+		const char *js;
 
 		json_object_object_add(
 			t, "v", json_object_new_string("meta.k8s.io/v1"));
@@ -826,75 +876,52 @@ static int serve_list(struct conn *c, struct res *r, const char *ns,
 				       json_object_new_int64((int64_t)snap));
 		json_object_object_add(t, "start",
 				       json_object_new_string(last));
-		s = json_object_to_json_string_ext(
+		js = json_object_to_json_string_ext(
 			t, JSON_C_TO_STRING_PLAIN |
 				   JSON_C_TO_STRING_NOSLASHESCAPE);
-		next_cont = b64enc((const unsigned char *)s, strlen(s));
+		next_cont = b64enc((const unsigned char *)js, strlen(js));
 		json_object_put(t);
 	}
-	pthread_mutex_unlock(&mu);
-	{
-		char *head = xasprintf("%s%s%s%s},\"items\":[", body,
-				       next_cont ? ",\"continue\":\"" : "",
-				       next_cont ? next_cont : "",
-				       next_cont ? "\"" : "");
-		int rc = cchunk(c, head, strlen(head));
-
-		free(head);
-		free(body);
-		free(next_cont);
-		if (rc)
-			goto out_fail;
-	}
-	/* items in 64 KiB chunks */
-	for (i = 0; i < blen; i += 1 << 16) {
-		size_t m = blen - i < (1 << 16) ? blen - i : 1 << 16;
-
-		if (cchunk(c, buf + i, m))
-			goto out_fail;
-	}
+	head = xasprintf(
+		"{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%llu\"%s%s%s},\"items\":[",
+		r->list_kind, r->api_version, (unsigned long long)snap,
+		next_cont ? ",\"continue\":\"" : "", next_cont ? next_cont : "",
+		next_cont ? "\"" : "");
+	free(next_cont);
+	if (strlen(head) > 1024)
+		die("list head too long");
+	memcpy(buf + 1024 - strlen(head), head, strlen(head));
+	rp->code = 200;
+	rp->reason = "OK";
+	rp->retry_after = 0;
+	rp->len = blen - (1024 - strlen(head));
+	rp->body = xmalloc(rp->len);
+	memcpy(rp->body, buf + 1024 - strlen(head), rp->len);
 	free(buf);
-	if (cchunk(c, "]}", 2) || cwrite(c, "0\r\n\r\n", 5))
-		return -1;
-	return 0;
-fail:
-	pthread_mutex_unlock(&mu);
-	free(body);
-out_fail:
-	free(buf);
-	return -1;
+	free(head);
 }
 
-static void wait_until(struct timespec *deadline)
+/*
+ * Register @c as a watch of @r and queue what it must see first: the
+ * events after resourceVersion, a synthetic ADDED per object (unset or
+ * "0"), or ERROR 410 (compacted). Locked.
+ */
+static void watch_begin(struct conn *c, struct res *r, char *ns, struct qs *qs)
 {
-	if (deadline->tv_sec)
-		pthread_cond_timedwait(&cv, &mu, deadline);
-	else
-		pthread_cond_wait(&cv, &mu);
-}
-
-static int serve_watch(struct conn *c, struct res *r, char *ns, struct qs *qs)
-{
-	struct timespec deadline = { 0 };
-	uint64_t from = 0;
 	bool from_now = !qs->rv || !*qs->rv || !strcmp(qs->rv, "0");
-	int rc = 0;
+	uint64_t from = from_now ? 0 : strtoull(qs->rv, NULL, 10);
 	size_t i;
 
-	if (cwrite(c, chunked_hdr, sizeof(chunked_hdr) - 1))
-		return -1;
+	c->deadline.tv_sec = 0;
 	if (qs->timeout) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += strtol(qs->timeout, NULL, 10);
+		clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+		c->deadline.tv_sec += strtol(qs->timeout, NULL, 10);
 	}
-	pthread_mutex_lock(&mu);
 	c->wres = r;
 	c->wns = ns;
 	c->bookmarks = qs->bookmarks && !strcmp(qs->bookmarks, "true");
 	c->qhead = NULL;
 	c->qtail = &c->qhead;
-	if (!from_now)
-		from = strtoull(qs->rv, NULL, 10);
 	if (!from_now && from < compacted_rv) {
 		char *st = xasprintf("too old resource version: %llu (%llu)",
 				     (unsigned long long)from,
@@ -906,7 +933,6 @@ static int serve_watch(struct conn *c, struct res *r, char *ns, struct qs *qs)
 		free(st);
 		free(sj);
 	} else if (from_now) {
-		/* synthetic ADDED for the current state, then live */
 		res_sort(r);
 		for (i = 0; i < r->n_sorted; i++) {
 			struct version *v = at(r->sorted[i], cur_rv);
@@ -927,20 +953,53 @@ static int serve_watch(struct conn *c, struct res *r, char *ns, struct qs *qs)
 			qpush_event(c, e->type, e->v->json);
 		}
 	}
+}
+
+static bool expired(const struct timespec *d)
+{
+	struct timespec now;
+
+	if (!d->tv_sec)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > d->tv_sec ||
+	       (now.tv_sec == d->tv_sec && now.tv_nsec >= d->tv_nsec);
+}
+
+static void watch_end(struct conn *c)
+{
+	while (c->qhead) {
+		struct qitem *q = c->qhead;
+
+		c->qhead = q->next;
+		free(q->data);
+		free(q);
+	}
+	c->qtail = &c->qhead;
+	c->wres = NULL;
+	free(c->wns);
+	c->wns = NULL;
+}
+
+/* HTTP/1.1 watch: one chunk per event until the end, a timeout or a cut. */
+static int h1_watch(struct conn *c, struct res *r, char *ns, struct qs *qs)
+{
+	int rc = 0;
+
+	if (cwrite(c, chunked_hdr, sizeof(chunked_hdr) - 1)) {
+		free(ns);
+		return -1;
+	}
+	pthread_mutex_lock(&mu);
+	watch_begin(c, r, ns, qs);
 	for (;;) {
 		struct qitem *q;
 
-		while (!c->qhead && !c->cut) {
-			struct timespec now;
-
-			if (deadline.tv_sec) {
-				clock_gettime(CLOCK_MONOTONIC, &now);
-				if (now.tv_sec > deadline.tv_sec ||
-				    (now.tv_sec == deadline.tv_sec &&
-				     now.tv_nsec >= deadline.tv_nsec))
-					break;
-			}
-			wait_until(&deadline);
+		while (!c->qhead && !c->cut && !expired(&c->deadline)) {
+			if (c->deadline.tv_sec)
+				pthread_cond_timedwait(&cv, &mu, &c->deadline);
+			else
+				pthread_cond_wait(&cv, &mu);
 		}
 		if (c->cut) {
 			rc = -1;
@@ -964,26 +1023,98 @@ static int serve_watch(struct conn *c, struct res *r, char *ns, struct qs *qs)
 		else
 			rc = cchunk(c, q->data, q->len);
 		pthread_mutex_lock(&mu);
+		free(q->data);
 		if (q->end || rc) {
-			free(q->data);
 			free(q);
 			break;
 		}
-		free(q->data);
 		free(q);
 	}
-	while (c->qhead) {
-		struct qitem *q = c->qhead;
-
-		c->qhead = q->next;
-		free(q->data);
-		free(q);
-	}
-	c->qtail = &c->qhead;
-	c->wres = NULL;
-	c->wns = NULL;
+	watch_end(c);
 	pthread_mutex_unlock(&mu);
 	return rc;
+}
+
+static bool token_ok(const char *auth, size_t alen)
+{
+	const char *const toks[] = { token, token2 };
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (toks[i] && auth && alen == 7 + strlen(toks[i]) &&
+		    !strncmp(auth, "Bearer ", 7) &&
+		    !strncmp(auth + 7, toks[i], strlen(toks[i])))
+			return true;
+	return false;
+}
+
+/*
+ * Authenticate, log and route one request. Returns 1 with *wr (and *wns,
+ * *qs) set for a watch, else 0 with *rp the complete response.
+ */
+static int dispatch(struct conn *c, const char *method, const char *target_in,
+		    const char *auth, size_t alen, struct resp *rp,
+		    struct res **wr, char **wns, struct qs *qs)
+{
+	char *target = xstrdup(target_in), *q, *ns = NULL;
+	struct res *r;
+	bool authed;
+
+	memset(qs, 0, sizeof(*qs));
+	pthread_mutex_lock(&mu);
+	if (n_reqlog == cap_reqlog) {
+		cap_reqlog = cap_reqlog ? 2 * cap_reqlog : 64;
+		reqlog = realloc(reqlog, cap_reqlog * sizeof(*reqlog));
+		if (!reqlog)
+			die("out of memory");
+	}
+	reqlog[n_reqlog++] = xasprintf("%s %s", method, target);
+	authed = c->cert_ok || token_ok(auth, alen) || (!token && !use_tls);
+	if (!authed) {
+		pthread_mutex_unlock(&mu);
+		free(target);
+		resp_status(rp, 401, "Unauthorized", "Unauthorized", NULL, 0);
+		return 0;
+	}
+	if (strcmp(method, "GET")) {
+		pthread_mutex_unlock(&mu);
+		free(target);
+		resp_status(rp, 405, "MethodNotAllowed", "only GET is served",
+			    NULL, 0);
+		return 0;
+	}
+	q = strchr(target, '?');
+	if (q)
+		*q++ = '\0';
+	parse_qs(q, qs);
+	r = route(target, &ns);
+	free(target);
+	if (r && !r->served)
+		r = NULL;
+	if (!r) {
+		resp_status(rp, 404, "NotFound",
+			    "the server could not find the requested resource",
+			    NULL, 0);
+	} else if (r->fail_count > 0) {
+		r->fail_count--;
+		resp_status(rp, r->fail_code,
+			    r->fail_code == 429	  ? "TooManyRequests"
+			    : r->fail_code == 403 ? "Forbidden"
+						  : "InternalError",
+			    "injected failure", NULL, r->fail_ra);
+	} else if (qs->watch &&
+		   (!strcmp(qs->watch, "true") || !strcmp(qs->watch, "1"))) {
+		pthread_mutex_unlock(&mu);
+		*wr = r;
+		*wns = ns;
+		return 1;
+	} else {
+		build_list(r, ns, qs, rp);
+	}
+	pthread_mutex_unlock(&mu);
+	free(ns);
+	free_qs(qs);
+	return 0;
 }
 
 /* Read one request head; returns its length or -1. */
@@ -1036,81 +1167,22 @@ static const char *header(const char *head, const char *name, size_t *len)
 	return NULL;
 }
 
-static int serve_one(struct conn *c, char *head)
+static int h1_serve(struct conn *c, char *head)
 {
-	char method[16], target[8192], *q, *ns = NULL;
+	char method[16], target[8192], *ns = NULL;
 	const char *auth;
-	size_t alen;
-	struct res *r;
+	size_t alen = 0;
+	struct res *r = NULL;
+	struct resp rp;
 	struct qs qs;
-	bool authed = c->cert_ok;
 	int rc;
 
 	if (sscanf(head, "%15s %8191s", method, target) != 2)
 		return -1;
-	pthread_mutex_lock(&mu);
-	if (n_reqlog == cap_reqlog) {
-		cap_reqlog = cap_reqlog ? 2 * cap_reqlog : 64;
-		reqlog = realloc(reqlog, cap_reqlog * sizeof(*reqlog));
-		if (!reqlog)
-			die("out of memory");
-	}
-	reqlog[n_reqlog++] = xasprintf("%s %s", method, target);
 	auth = header(head, "Authorization", &alen);
-	if (!authed && token && auth && alen == 7 + strlen(token) &&
-	    !strncmp(auth, "Bearer ", 7) &&
-	    !strncmp(auth + 7, token, strlen(token)))
-		authed = true;
-	if (!authed && token2 && auth && alen == 7 + strlen(token2) &&
-	    !strncmp(auth, "Bearer ", 7) &&
-	    !strncmp(auth + 7, token2, strlen(token2)))
-		authed = true;
-	if (!token && !use_tls)
-		authed = true;
-	pthread_mutex_unlock(&mu);
-	if (!authed)
-		return send_status(c, 401, "Unauthorized", "Unauthorized", NULL,
-				   0);
-	if (strcmp(method, "GET"))
-		return send_status(c, 405, "MethodNotAllowed",
-				   "only GET is served", NULL, 0);
-	q = strchr(target, '?');
-	if (q)
-		*q++ = '\0';
-	parse_qs(q, &qs);
-	pthread_mutex_lock(&mu);
-	r = route(target, &ns);
-	if (r && !r->served)
-		r = NULL;
-	if (r && r->fail_count > 0) {
-		int code = r->fail_code, ra = r->fail_ra;
-
-		r->fail_count--;
-		pthread_mutex_unlock(&mu);
-		free(ns);
-		free_qs(&qs);
-		return send_status(c, code,
-				   code == 429	 ? "TooManyRequests"
-				   : code == 403 ? "Forbidden"
-						 : "InternalError",
-				   "injected failure", NULL, ra);
-	}
-	pthread_mutex_unlock(&mu);
-	if (!r) {
-		char *m = xasprintf(
-			"the server could not find the requested resource");
-
-		free(ns);
-		free_qs(&qs);
-		rc = send_status(c, 404, "NotFound", m, NULL, 0);
-		free(m);
-		return rc;
-	}
-	if (qs.watch && (!strcmp(qs.watch, "true") || !strcmp(qs.watch, "1")))
-		rc = serve_watch(c, r, ns, &qs);
-	else
-		rc = serve_list(c, r, ns, &qs);
-	free(ns);
+	if (!dispatch(c, method, target, auth, alen, &rp, &r, &ns, &qs))
+		return h1_send(c, &rp);
+	rc = h1_watch(c, r, ns, &qs);
 	free_qs(&qs);
 	return rc;
 }
@@ -1119,30 +1191,335 @@ static void unlink_conn(struct conn *c)
 {
 	struct conn **pp;
 
-	pthread_mutex_lock(&mu);
 	for (pp = &conns; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP/2 (nghttp2): every stream is a struct conn on the same socket   */
+
+struct h2conn {
+	struct conn *c; /* the TCP connection */
+	nghttp2_session *ng;
+	int wakefd;
+};
+
+static ssize_t h2_send_cb(nghttp2_session *ng, const uint8_t *data, size_t len,
+			  int flags, void *arg)
+{
+	struct h2conn *h = arg;
+
+	return cwrite(h->c, (const char *)data, len)
+		       ? NGHTTP2_ERR_CALLBACK_FAILURE
+		       : (ssize_t)len;
+}
+
+static struct conn *h2_stream(struct h2conn *h, int32_t sid)
+{
+	return nghttp2_session_get_stream_user_data(h->ng, sid);
+}
+
+static int h2_begin_headers_cb(nghttp2_session *ng, const nghttp2_frame *f,
+			       void *arg)
+{
+	struct h2conn *h = arg;
+	struct conn *s;
+
+	if (f->hd.type != NGHTTP2_HEADERS ||
+	    f->headers.cat != NGHTTP2_HCAT_REQUEST)
+		return 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		die("out of memory");
+	s->fd = h->c->fd;
+	s->wakefd = h->wakefd;
+	s->h2 = h;
+	s->sid = f->hd.stream_id;
+	s->cert_ok = h->c->cert_ok;
+	s->qtail = &s->qhead;
+	pthread_mutex_lock(&mu);
+	s->next = conns;
+	conns = s;
 	pthread_mutex_unlock(&mu);
+	nghttp2_session_set_stream_user_data(ng, f->hd.stream_id, s);
+	return 0;
+}
+
+static int h2_header_cb(nghttp2_session *ng, const nghttp2_frame *f,
+			const uint8_t *name, size_t nlen, const uint8_t *value,
+			size_t vlen, uint8_t flags, void *arg)
+{
+	struct conn *s = h2_stream(arg, f->hd.stream_id);
+
+	if (!s)
+		return 0;
+	if (nlen == 5 && !memcmp(name, ":path", 5)) {
+		free(s->path);
+		s->path = strndup((const char *)value, vlen);
+	} else if (nlen == 7 && !memcmp(name, ":method", 7)) {
+		free(s->method);
+		s->method = strndup((const char *)value, vlen);
+	} else if (nlen == 13 && !memcmp(name, "authorization", 13)) {
+		free(s->auth);
+		s->auth = strndup((const char *)value, vlen);
+	}
+	return 0;
+}
+
+/* DATA for a finished response held in memory. */
+static ssize_t h2_read_resp(nghttp2_session *ng, int32_t sid, uint8_t *buf,
+			    size_t len, uint32_t *flags,
+			    nghttp2_data_source *src, void *arg)
+{
+	struct conn *s = src->ptr;
+	size_t n = s->resp.len - s->resp_off;
+
+	if (n > len)
+		n = len;
+	if (chunk_max && n > chunk_max)
+		n = chunk_max;
+	memcpy(buf, s->resp.body + s->resp_off, n);
+	s->resp_off += n;
+	if (s->resp_off == s->resp.len)
+		*flags |= NGHTTP2_DATA_FLAG_EOF;
+	return (ssize_t)n;
+}
+
+/* DATA of a watch: its queue; deferred while it is empty. */
+static ssize_t h2_read_watch(nghttp2_session *ng, int32_t sid, uint8_t *buf,
+			     size_t len, uint32_t *flags,
+			     nghttp2_data_source *src, void *arg)
+{
+	struct conn *s = src->ptr;
+	struct qitem *q;
+	ssize_t ret;
+	size_t n;
+
+	pthread_mutex_lock(&mu);
+	q = s->qhead;
+	if (!q) {
+		if (expired(&s->deadline)) {
+			*flags |= NGHTTP2_DATA_FLAG_EOF;
+			ret = 0;
+		} else {
+			s->deferred = true;
+			ret = NGHTTP2_ERR_DEFERRED;
+		}
+	} else if (q->end == 2) {
+		ret = NGHTTP2_ERR_CALLBACK_FAILURE;
+	} else if (q->end == 1) {
+		*flags |= NGHTTP2_DATA_FLAG_EOF;
+		ret = 0;
+	} else {
+		n = q->len - s->qoff;
+		if (n > len)
+			n = len;
+		if (chunk_max && n > chunk_max)
+			n = chunk_max;
+		memcpy(buf, q->data + s->qoff, n);
+		s->qoff += n;
+		ret = (ssize_t)n;
+	}
+	if (q && (q->end || s->qoff == q->len)) {
+		s->qhead = q->next;
+		if (!s->qhead)
+			s->qtail = &s->qhead;
+		s->qoff = 0;
+		free(q->data);
+		free(q);
+	}
+	pthread_mutex_unlock(&mu);
+	return ret;
+}
+
+static void h2_respond(struct h2conn *h, struct conn *s, int code,
+		       int retry_after, nghttp2_data_source_read_callback rd)
+{
+	char status[8], ra[16];
+	nghttp2_nv nv[4];
+	nghttp2_data_provider prd = { .source.ptr = s, .read_callback = rd };
+	size_t n = 0;
+
+#define NV(k, v)                                                           \
+	nv[n++] = (nghttp2_nv){ (uint8_t *)(k), (uint8_t *)(v), strlen(k), \
+				strlen(v), NGHTTP2_NV_FLAG_NONE }
+	snprintf(status, sizeof(status), "%d", code);
+	NV(":status", status);
+	NV("content-type", "application/json");
+	NV("cache-control", "no-cache, private");
+	if (retry_after) {
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		NV("retry-after", ra);
+	}
+#undef NV
+	nghttp2_submit_response(h->ng, s->sid, nv, n, &prd);
+}
+
+static void h2_request(struct h2conn *h, struct conn *s)
+{
+	struct res *r = NULL;
+	char *ns = NULL;
+	struct qs qs;
+
+	if (!dispatch(s, s->method ? s->method : "GET", s->path ? s->path : "/",
+		      s->auth, s->auth ? strlen(s->auth) : 0, &s->resp, &r, &ns,
+		      &qs)) {
+		h2_respond(h, s, s->resp.code, s->resp.retry_after,
+			   h2_read_resp);
+		return;
+	}
+	pthread_mutex_lock(&mu);
+	watch_begin(s, r, ns, &qs);
+	pthread_mutex_unlock(&mu);
+	free_qs(&qs);
+	h2_respond(h, s, 200, 0, h2_read_watch);
+}
+
+static int h2_frame_recv_cb(nghttp2_session *ng, const nghttp2_frame *f,
+			    void *arg)
+{
+	struct conn *s;
+
+	if ((f->hd.type != NGHTTP2_HEADERS && f->hd.type != NGHTTP2_DATA) ||
+	    !(f->hd.flags & NGHTTP2_FLAG_END_STREAM))
+		return 0;
+	s = h2_stream(arg, f->hd.stream_id);
+	if (s)
+		h2_request(arg, s);
+	return 0;
+}
+
+static void h2_free_stream(struct conn *s)
+{
+	watch_end(s);
+	unlink_conn(s);
+	free(s->path);
+	free(s->method);
+	free(s->auth);
+	free(s->resp.body);
+	free(s);
+}
+
+static int h2_stream_close_cb(nghttp2_session *ng, int32_t sid,
+			      uint32_t error_code, void *arg)
+{
+	struct conn *s = h2_stream(arg, sid);
+
+	if (!s)
+		return 0;
+	nghttp2_session_set_stream_user_data(ng, sid, NULL);
+	pthread_mutex_lock(&mu);
+	h2_free_stream(s);
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+/* Serve HTTP/2 on @c until the client goes or the connection is cut. */
+static void h2_serve(struct conn *c)
+{
+	nghttp2_session_callbacks *cbs;
+	nghttp2_settings_entry iv = { NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS,
+				      1000 };
+	struct h2conn h = { .c = c };
+	struct conn *s, *next;
+	uint8_t buf[1 << 16];
+
+	h.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	c->wakefd = h.wakefd;
+	nghttp2_session_callbacks_new(&cbs);
+	nghttp2_session_callbacks_set_send_callback(cbs, h2_send_cb);
+	nghttp2_session_callbacks_set_on_begin_headers_callback(
+		cbs, h2_begin_headers_cb);
+	nghttp2_session_callbacks_set_on_header_callback(cbs, h2_header_cb);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs,
+							     h2_frame_recv_cb);
+	nghttp2_session_callbacks_set_on_stream_close_callback(
+		cbs, h2_stream_close_cb);
+	nghttp2_session_server_new(&h.ng, cbs, &h);
+	nghttp2_session_callbacks_del(cbs);
+	nghttp2_submit_settings(h.ng, NGHTTP2_FLAG_NONE, &iv, 1);
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = c->fd, .events = POLLIN },
+					 { .fd = h.wakefd, .events = POLLIN } };
+		int timeout = -1;
+		uint64_t ev;
+		ssize_t n;
+
+		/* resume watches with something to send or a timeout due */
+		pthread_mutex_lock(&mu);
+		for (s = conns; s; s = s->next) {
+			if (s->h2 != &h || !s->wres)
+				continue;
+			if (s->deferred &&
+			    (s->qhead || expired(&s->deadline))) {
+				s->deferred = false;
+				nghttp2_session_resume_data(h.ng, s->sid);
+			}
+			if (s->deadline.tv_sec && timeout < 0)
+				timeout = 100;
+		}
+		if (c->cut) {
+			pthread_mutex_unlock(&mu);
+			break;
+		}
+		pthread_mutex_unlock(&mu);
+		if (nghttp2_session_send(h.ng))
+			break;
+		if (!nghttp2_session_want_read(h.ng) &&
+		    !nghttp2_session_want_write(h.ng))
+			break;
+		if (!gnutls_record_check_pending(c->tls) &&
+		    poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN)
+			n = read(h.wakefd, &ev, sizeof(ev));
+		if (!gnutls_record_check_pending(c->tls) &&
+		    !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = gnutls_record_recv(c->tls, buf, sizeof(buf));
+		if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (n <= 0 ||
+		    nghttp2_session_mem_recv(h.ng, buf, (size_t)n) < 0)
+			break;
+	}
+	nghttp2_session_del(h.ng);
+	pthread_mutex_lock(&mu);
+	for (s = conns; s; s = next) {
+		next = s->next;
+		if (s->h2 == &h)
+			h2_free_stream(s);
+	}
+	c->wakefd = -1;
+	pthread_mutex_unlock(&mu);
+	close(h.wakefd);
 }
 
 static void *conn_thread(void *arg)
 {
 	struct conn *c = arg;
+	bool h2 = false;
 
 	if (use_tls) {
 		int r;
 		unsigned int status;
-		gnutls_datum_t alpn = { (unsigned char *)"http/1.1", 8 };
+		gnutls_datum_t alpn[2] = { { (unsigned char *)"h2", 2 },
+					   { (unsigned char *)"http/1.1", 8 } };
+		gnutls_datum_t sel;
 
 		gnutls_init(&c->tls, GNUTLS_SERVER);
 		gnutls_set_default_priority(c->tls);
 		gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, creds);
 		gnutls_certificate_server_set_request(c->tls,
 						      GNUTLS_CERT_REQUEST);
-		gnutls_alpn_set_protocols(c->tls, &alpn, 1, 0);
+		if (use_h2)
+			gnutls_alpn_set_protocols(
+				c->tls, alpn, 2, GNUTLS_ALPN_SERVER_PRECEDENCE);
+		else
+			gnutls_alpn_set_protocols(c->tls, &alpn[1], 1, 0);
 		gnutls_transport_set_int(c->tls, c->fd);
 		do
 			r = gnutls_handshake(c->tls);
@@ -1153,19 +1530,34 @@ static void *conn_thread(void *arg)
 		    gnutls_certificate_verify_peers2(c->tls, &status) == 0 &&
 		    status == 0)
 			c->cert_ok = true;
+		if (!gnutls_alpn_get_selected_protocol(c->tls, &sel) &&
+		    sel.size == 2 && !memcmp(sel.data, "h2", 2))
+			h2 = true;
+		pthread_mutex_lock(&mu);
+		accepted_h2 += h2;
+		pthread_mutex_unlock(&mu);
+	}
+	pthread_mutex_lock(&mu);
+	c->is_h2 = h2;
+	pthread_mutex_unlock(&mu);
+	if (h2) {
+		h2_serve(c);
+		goto out;
 	}
 	for (;;) {
 		ssize_t n = read_request(c);
 
 		if (n < 0)
 			break;
-		if (serve_one(c, c->buf))
+		if (h1_serve(c, c->buf))
 			break;
 		memmove(c->buf, c->buf + n, c->have - (size_t)n);
 		c->have -= (size_t)n;
 	}
 out:
+	pthread_mutex_lock(&mu);
 	unlink_conn(c);
+	pthread_mutex_unlock(&mu);
 	if (use_tls)
 		gnutls_deinit(c->tls);
 	close(c->fd);
@@ -1685,6 +2077,8 @@ static void command(char *line)
 			free(reqlog[i]);
 		}
 		n_reqlog = 0;
+	} else if (!strcmp(cmd, "connections")) {
+		reply("ok %lu %lu", accepted, accepted_h2);
 	} else if (!strcmp(cmd, "rv")) {
 		reply("ok %llu", (unsigned long long)cur_rv);
 	} else if (!strcmp(cmd, "quit")) {
@@ -1725,8 +2119,10 @@ int main(int argc, char **argv)
 			token = xstrdup(argv[++i]);
 		else if (!strcmp(argv[i], "--port") && i + 1 < argc)
 			port = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--http2"))
+			use_h2 = true;
 		else
-			die("usage: kube-testserver [--tls-dir DIR] [--token TOKEN] [--port N]");
+			die("usage: kube-testserver [--tls-dir DIR] [--token TOKEN] [--port N] [--http2]");
 	}
 	signal(SIGPIPE, SIG_IGN);
 	pthread_condattr_init(&ca);
@@ -1763,8 +2159,10 @@ int main(int argc, char **argv)
 		if (!c)
 			die("out of memory");
 		c->fd = fd;
+		c->wakefd = -1;
 		c->qtail = &c->qhead;
 		pthread_mutex_lock(&mu);
+		accepted++;
 		c->next = conns;
 		conns = c;
 		pthread_mutex_unlock(&mu);

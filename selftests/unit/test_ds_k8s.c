@@ -425,6 +425,8 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+static bool srv_http2; /* the next srv_start() offers HTTP/2 */
+
 static void srv_start(void)
 {
 	int in[2], out[2];
@@ -441,7 +443,8 @@ static void srv_start(void)
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		execl(server_path(), "kube-testserver", "--tls-dir", S.dir,
-		      "--token", "secret-token", (char *)NULL);
+		      "--token", "secret-token",
+		      srv_http2 ? "--http2" : (char *)NULL, (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", server_path(),
 			strerror(errno));
 		_exit(127);
@@ -502,6 +505,14 @@ static int setup(void **state)
 	register_resources(NULL, NULL);
 	write_kubeconfig(kubeconfig, "certificate-authority: ca.crt",
 			 "token: secret-token");
+	return 0;
+}
+
+static int setup_h2(void **state)
+{
+	srv_http2 = true;
+	setup(state);
+	srv_http2 = false;
 	return 0;
 }
 
@@ -1370,6 +1381,70 @@ static void kubeconfig_fields(void **state)
 	ds_k8s_conn_clear(&c);
 }
 
+/* "ok N H2" from the server: TCP connections so far, HTTP/2 ones. */
+static void connections(unsigned long *n, unsigned long *h2)
+{
+	char *l = srv_cmd("connections");
+
+	assert_int_equal(sscanf(l, "ok %lu %lu", n, h2), 2);
+	free(l);
+}
+
+/*
+ * HTTP/2: every list and every watch multiplexed on one connection; the
+ * events, a drop and a 410 behave as over HTTP/1.1.
+ */
+static void http2_multiplexed(void **state)
+{
+	unsigned long n, h2;
+	size_t base;
+	long long rv;
+	char rvs[32];
+
+	sync_all();
+	assert_int_equal(count(DS_UPSERT, NULL), N_FIX);
+	connections(&n, &h2);
+	assert_int_equal(n, 1);
+	assert_int_equal(h2, 1);
+	base = n_recs;
+	rv = srv_ok(
+		"put /api/v1/pods {\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"h2\",\"namespace\":\"prod\"}}");
+	WAIT(n_recs == base + 1);
+	snprintf(rvs, sizeof(rvs), "%lld", rv);
+	assert_string_equal(recs[base].rev, rvs);
+	/* the connection is cut: one new connection carries every watch */
+	assert_true(srv_ok("drop") >= 1);
+	WAIT(srv_ok("watchers") == (long long)N_RES);
+	connections(&n, &h2);
+	assert_int_equal(n, 2);
+	assert_int_equal(h2, 2);
+	assert_int_equal(count(DS_RESET, NULL), 0);
+	/* a 410 in one stream resets that kind only */
+	srv_ok("compact");
+	assert_int_equal(srv_ok("gone /api/v1/namespaces"), 1);
+	WAIT(count(DS_SYNCED, NULL) == 2);
+	assert_int_equal(count(DS_RESET, "Namespace"), 1);
+	assert_int_equal(count(DS_RESET, NULL), 1);
+	srv_ok("delete /api/v1/pods prod/h2");
+	WAIT(find(DS_DELETE, "Pod", "prod", "h2"));
+	assert_int_equal(stats().malformed, 0);
+	connections(&n, &h2);
+	assert_int_equal(n, 2);
+}
+
+/* HTTP/2 with bodies in 7-byte DATA frames, malformed lines: as HTTP/1.1. */
+static void http2_frames(void **state)
+{
+	srv_ok("chunk 7");
+	sync_all();
+	assert_int_equal(count(DS_UPSERT, NULL), N_FIX);
+	assert_int_equal(srv_ok("inject /api/v1/pods {\"type\":\"ADDED\""), 1);
+	srv_ok("put /api/v1/pods {\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"after\",\"namespace\":\"prod\"}}");
+	WAIT(find(DS_UPSERT, "Pod", "prod", "after"));
+	assert_int_equal(stats().malformed, 1);
+	assert_int_equal(stats().errors, 0);
+}
+
 /* Freed with requests in flight: no event after, no leak. */
 static void free_in_flight(void **state)
 {
@@ -1418,6 +1493,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tls_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(watch_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(free_in_flight, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(http2_multiplexed, setup_h2,
+						teardown),
+		cmocka_unit_test_setup_teardown(http2_frames, setup_h2,
 						teardown),
 	};
 
