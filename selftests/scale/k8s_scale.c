@@ -8,8 +8,9 @@
  * Then the watch: N/10 pods are modified while it runs, and the time from
  * the first to the last of those events is reported.
  *
- *   [PAGE_LIMIT=n] k8s-scale [N]        (default 100000; the client's page
- *                                         size, default 500)
+ *   [PAGE_LIMIT=n] [HTTP2=1] k8s-scale [N]   (default 100000; the client's
+ *                                             page size, default 500; the
+ *                                             server offers HTTP/2)
  *   k8s-scale list KUBECONFIG N         (the child)
  */
 #include <errno.h>
@@ -185,7 +186,8 @@ int main(int argc, char **argv)
 		close(in[1]);
 		close(out[0]);
 		execl(srv, "kube-testserver", "--tls-dir", dir, "--token",
-		      "scale-token", (char *)NULL);
+		      "scale-token", getenv("HTTP2") ? "--http2" : (char *)NULL,
+		      (char *)NULL);
 		fprintf(stderr, "k8s-scale: %s: %s\n", srv, strerror(errno));
 		_exit(127);
 	}
