@@ -38,6 +38,11 @@ static const struct cmd cmds[] = {
 	  usage_validate },
 	{ "get", cmd_get, "show Calico and Kubernetes resources as Calico does",
 	  usage_get },
+	{ "compile", cmd_compile,
+	  "Calico/Kubernetes manifests to a node's kernel objects; apply them",
+	  usage_compile },
+	{ "select", cmd_select,
+	  "the endpoints and network sets a selector matches", usage_select },
 	{ "version", cmd_version, "show CLI and kernel module versions",
 	  usage_version },
 };
