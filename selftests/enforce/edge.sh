@@ -4,7 +4,9 @@
 # Packet shapes and paths around the policy: fragmented datagrams (judged
 # once, reassembled, by their ports), IPv6 extension headers before the
 # transport header, related ICMP errors and TCP resets reaching a client
-# through a server that may send nothing new, VXLAN from workloads (dropped
+# through a server that may send nothing new, conntrack-invalid packets
+# (dropped, or judged by policy when the setting says so), VXLAN from
+# workloads (dropped
 # unless allowed, on the configured port), and the flow-event and log-line
 # rate limits (traffic never waits for them; what they drop is counted).
 #
@@ -65,6 +67,7 @@ net <<EOF
 $(net_ns)
 listen b udp 80-83,4789-4790,7000
 listen b tcp 80
+listen b rawtcp
 listen a tcp 80
 events on
 timeout 900
@@ -95,6 +98,19 @@ $(both "tcp a %s 9 => refused fast arrived=0" $B4 $B6)
 $(both "udp a %s 80 => reply arrived=1" $B4 $B6)
 $(both "tcp a %s 80 => connected arrived=1" $B4 $B6)
 $(both "tcp b %s 80 => timeout arrived=0" $A4 $A6)
+
+@ conntrack-invalid packets from a workload are dropped (a bare ACK, tcp_loose off)
+tcpack a $B4 80 as=inv4 => timeout arrived=0
+tcpack a $B6 80 as=inv6 => timeout arrived=0
+ev inv4 hook=pre verdict=deny reason=invalid steps=0 => n=1
+ev inv6 hook=pre verdict=deny reason=invalid steps=0 => n=1
+@ with ct-invalid-drop off, policy decides them
+sh stratactl settings set ct-invalid-drop off
+tcpack a $B4 80 as=inv4b => timeout arrived=1 at=b
+tcpack a $B6 80 => timeout arrived=1 at=b
+tcpack a $B4 81 => timeout arrived=0
+ev inv4b hook=forward verdict=allow s0.rule=3 => n=1
+sh stratactl settings set ct-invalid-drop on
 
 @ VXLAN from a workload is dropped unless allowed
 udp a $B4 4789 as=vx4 => timeout arrived=0

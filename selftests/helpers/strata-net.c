@@ -31,6 +31,7 @@
  *   listen NS tcp|udp PORTS   echo servers on [::] (IPv4 and IPv6), PORTS
  *                             like 80,443,8000-8010
  *   listen NS icmp            raw sockets counting probe ICMP messages
+ *   listen NS rawtcp          raw sockets counting tcpack probes
  *   listen NS seq PORT        UDP sink for sequence streams (useq)
  *   listen NS stream PORT     TCP sink checking a pseudo-random stream
  *
@@ -44,6 +45,8 @@
  *                             (size: payload bytes, e.g. to fragment;
  *                             dstopt: an IPv6 destination options header)
  *   icmp NS DST [type=T] [code=C] [src=ADDR] [as=LABEL]
+ *   tcpack NS DST PORT [src=ADDR] [as=LABEL]   a bare TCP ACK (raw socket;
+ *                             counted by "listen NS rawtcp")
  *
  *   results: connected (TCP handshake and echo) | reply (UDP echo, ICMP
  *   reply) | refused (TCP RST or ICMP port unreachable) | unreach (another
@@ -381,6 +384,8 @@ enum srv_kind {
 	SRV_SEQ,
 	SRV_STREAM_LISTEN,
 	SRV_STREAM_CONN,
+	SRV_RAWTCP4,
+	SRV_RAWTCP6,
 };
 
 struct srv {
@@ -679,6 +684,42 @@ static void srv_icmp_read(struct srv *s)
 		    ntohl(uid), h[0], h[1], src, 0, dst, s->ns);
 }
 
+/* Raw TCP segments carrying MAGIC uid as payload (tcpack probes). */
+static void srv_rawtcp_read(struct srv *s)
+{
+	uint8_t buf[2048];
+	char src[ADDRLEN], dst[ADDRLEN] = "?";
+	union sa peer;
+	socklen_t pl = sizeof(peer);
+	const uint8_t *h;
+	uint32_t magic, uid;
+	size_t off = 0, doff;
+	ssize_t n;
+
+	n = recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT, &peer.sa, &pl);
+	if (n < 0)
+		return;
+	sa_text(&peer, src, NULL);
+	if (s->kind == SRV_RAWTCP4) {
+		if (n < 20)
+			return;
+		off = (buf[0] & 0xf) * 4;
+		inet_ntop(AF_INET, buf + 16, dst, ADDRLEN);
+	}
+	if (n < (ssize_t)off + 20)
+		return;
+	h = buf + off;
+	doff = (size_t)(h[12] >> 4) * 4;
+	if (n < (ssize_t)(off + doff + 8))
+		return;
+	memcpy(&magic, h + doff, 4);
+	memcpy(&uid, h + doff + 4, 4);
+	if (ntohl(magic) != MAGIC)
+		return;
+	arrival_add(IPPROTO_TCP, ntohl(uid), 0, 0, src,
+		    (uint16_t)(h[0] << 8 | h[1]), dst, s->ns);
+}
+
 static void *srv_main(void *arg)
 {
 	struct epoll_event evs[64];
@@ -709,6 +750,10 @@ static void *srv_main(void *arg)
 			case SRV_ICMP6:
 				srv_icmp_read(s);
 				break;
+			case SRV_RAWTCP4:
+			case SRV_RAWTCP6:
+				srv_rawtcp_read(s);
+				break;
 			}
 		}
 	}
@@ -731,6 +776,12 @@ static int srv_add(const char *ns, enum srv_kind kind, uint16_t port)
 		fd = sock_in(ns, AF_INET,
 			     SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			     IPPROTO_ICMP);
+		break;
+	case SRV_RAWTCP4:
+	case SRV_RAWTCP6:
+		fd = sock_in(ns, kind == SRV_RAWTCP4 ? AF_INET : AF_INET6,
+			     SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			     IPPROTO_TCP);
 		break;
 	case SRV_ICMP6:
 		fd = sock_in(ns, AF_INET6,
@@ -1393,7 +1444,8 @@ static void point(const char *line, const char *res, char **tok, int ntok,
 enum {
 	P_TCP,
 	P_UDP,
-	P_ICMP
+	P_ICMP,
+	P_TCPACK
 };
 enum {
 	S_CONNECTING,
@@ -1453,7 +1505,7 @@ static void label_set(const struct probe *p)
 	}
 	memset(l, 0, sizeof(*l));
 	scopy(l->name, sizeof(l->name), p->label);
-	l->kind = p->kind;
+	l->kind = p->kind == P_TCPACK ? P_TCP : p->kind;
 	l->fam = p->fam;
 	scopy(l->src, sizeof(l->src), p->lsrc);
 	l->sport = p->lsport;
@@ -1531,6 +1583,91 @@ static void errqueue(struct probe *p)
 	}
 }
 
+/* The source address the kernel would pick from @p->ns to @d. */
+static void pick_source(struct probe *p, const union sa *d, socklen_t dl)
+{
+	int u = sock_in(p->ns, p->fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	union sa l;
+	socklen_t ll = sizeof(l);
+
+	if (u >= 0 && !connect(u, &d->sa, dl) && !getsockname(u, &l.sa, &ll))
+		sa_text(&l, p->lsrc, NULL);
+	if (u >= 0)
+		close(u);
+}
+
+/*
+ * A bare TCP ACK (no connection) with MAGIC uid as payload, from a raw
+ * socket: conntrack finds it invalid (with nf_conntrack_tcp_loose=0).
+ */
+static void probe_start_tcpack(struct probe *p, const union sa *d, socklen_t dl)
+{
+	uint8_t seg[28], pseudo[40 + 28];
+	uint32_t m = htonl(MAGIC), u = htonl(p->uid), seq = htonl(p->uid);
+	uint16_t sport = (uint16_t)(40000 + p->uid % 20000), c;
+	union sa src;
+	socklen_t sl;
+	int off = 16;
+
+	if (p->src[0])
+		scopy(p->lsrc, sizeof(p->lsrc), p->src);
+	else
+		pick_source(p, d, dl);
+	if (sa_parse(p->lsrc, 0, &src, &sl) != p->fam) {
+		probe_finish(p, "error no-source");
+		return;
+	}
+	p->lsport = sport;
+	p->fd = sock_in(p->ns, p->fam, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			IPPROTO_TCP);
+	if (p->fd < 0 || bind(p->fd, &src.sa, sl)) {
+		tadd(&p->res, "error raw err=%s", errname(errno));
+		probe_finish(p, "");
+		return;
+	}
+	memset(seg, 0, sizeof(seg));
+	seg[0] = sport >> 8;
+	seg[1] = sport & 0xff;
+	seg[2] = (uint8_t)(p->port >> 8);
+	seg[3] = (uint8_t)(p->port & 0xff);
+	memcpy(seg + 4, &seq, 4);
+	seg[11] = 1; /* ack 1 */
+	seg[12] = 5 << 4;
+	seg[13] = 0x10; /* ACK */
+	seg[14] = 2; /* window 512 */
+	memcpy(seg + 20, &m, 4);
+	memcpy(seg + 24, &u, 4);
+	if (p->fam == AF_INET) {
+		memcpy(pseudo, &src.v4.sin_addr, 4);
+		memcpy(pseudo + 4, &d->v4.sin_addr, 4);
+		pseudo[8] = 0;
+		pseudo[9] = IPPROTO_TCP;
+		pseudo[10] = 0;
+		pseudo[11] = sizeof(seg);
+		memcpy(pseudo + 12, seg, sizeof(seg));
+		c = csum(pseudo, 12 + sizeof(seg));
+		memcpy(seg + 16, &c, 2);
+	} else {
+		/* the kernel fills in the checksum at offset 16 */
+		setsockopt(p->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off,
+			   sizeof(off));
+	}
+	{
+		union sa dd = *d;
+
+		if (p->fam == AF_INET)
+			dd.v4.sin_port = 0;
+		else
+			dd.v6.sin6_port = 0;
+		if (sendto(p->fd, seg, sizeof(seg), 0, &dd.sa, dl) < 0) {
+			tadd(&p->res, "error send err=%s", errname(errno));
+			probe_finish(p, "");
+			return;
+		}
+	}
+	p->state = S_WAITING;
+}
+
 static void probe_start(struct probe *p)
 {
 	union sa d, s;
@@ -1545,6 +1682,10 @@ static void probe_start(struct probe *p)
 	p->fam = sa_parse(p->dst, p->kind == P_ICMP ? 0 : p->port, &d, &dl);
 	if (p->fam < 0) {
 		probe_finish(p, "error bad-address");
+		return;
+	}
+	if (p->kind == P_TCPACK) {
+		probe_start_tcpack(p, &d, dl);
 		return;
 	}
 	type = p->kind == P_TCP	  ? SOCK_STREAM
@@ -1730,6 +1871,12 @@ static void probe_event(struct probe *p, short re)
 	socklen_t el = sizeof(err);
 	ssize_t n;
 
+	if (p->kind == P_TCPACK) {
+		/* copies of every TCP segment in the namespace: ignore */
+		while (recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+		return;
+	}
 	if (p->kind == P_ICMP) {
 		if (re & POLLIN)
 			icmp_input(p);
@@ -1804,7 +1951,9 @@ static void probe_arrivals(struct probe *p)
 		const struct arrival *a = &arr[i];
 		bool m;
 
-		if (p->kind == P_ICMP)
+		if (p->kind == P_TCPACK)
+			m = a->proto == IPPROTO_TCP && a->uid == p->uid;
+		else if (p->kind == P_ICMP)
 			m = (a->proto == IPPROTO_ICMP ||
 			     a->proto == IPPROTO_ICMPV6) &&
 			    a->uid == p->uid && a->type == p->type &&
@@ -2449,9 +2598,10 @@ static void queue_probe(const char *line, char **av, int ac, bool is_test,
 	p = &probes[nprobes];
 	memset(p, 0, sizeof(*p));
 	scopy(p->line, sizeof(p->line), line);
-	p->kind = !strcmp(av[0], "tcp")	  ? P_TCP
-		  : !strcmp(av[0], "udp") ? P_UDP
-					  : P_ICMP;
+	p->kind = !strcmp(av[0], "tcpack") ? P_TCPACK
+		  : !strcmp(av[0], "tcp")  ? P_TCP
+		  : !strcmp(av[0], "udp")  ? P_UDP
+					   : P_ICMP;
 	scopy(p->ns, sizeof(p->ns), av[1]);
 	scopy(p->dst, sizeof(p->dst), av[2]);
 	if (p->kind != P_ICMP)
@@ -2574,7 +2724,7 @@ static void run_line(char *raw)
 	if (!ac)
 		return;
 	if (!strcmp(av[0], "tcp") || !strcmp(av[0], "udp") ||
-	    !strcmp(av[0], "icmp")) {
+	    !strcmp(av[0], "icmp") || !strcmp(av[0], "tcpack")) {
 		if (ac < 3) {
 			point(line, "error usage", tok, 0, is_test);
 			failures++;
@@ -2618,6 +2768,10 @@ static void run_line(char *raw)
 			ret = srv_add(av[1], SRV_ICMP4, 0);
 			if (!ret)
 				ret = srv_add(av[1], SRV_ICMP6, 0);
+		} else if (!strcmp(av[2], "rawtcp")) {
+			ret = srv_add(av[1], SRV_RAWTCP4, 0);
+			if (!ret)
+				ret = srv_add(av[1], SRV_RAWTCP6, 0);
 		} else if (ac >= 4) {
 			enum srv_kind k = !strcmp(av[2], "tcp") ? SRV_TCP_LISTEN
 					  : !strcmp(av[2], "udp") ? SRV_UDP
