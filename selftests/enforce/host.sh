@@ -303,6 +303,10 @@ $(both "tcp host %s 80 => timeout arrived=0" $R4 $R6)
 $(both "icmp host %s => error err=EPERM arrived=0" $R4 $R6)
 tcp r $HR4 22 as=fs22
 ev fs22 hook=input verdict=allow reason=failsafe steps=0 => n=1
+echo loopback is no host endpoint, "*" included
+$(both "tcp host %s 80 => connected arrived=1 at=host" 127.0.0.1 ::1)
+$(both "udp host %s 80 => reply arrived=1 at=host" 127.0.0.1 ::1)
+$(both "icmp host %s => reply arrived=1" 127.0.0.1 ::1)
 @ failsafe restricted to a peer network
 sh stratactl batch $SE_TMP/failsafe-net.b
 $(both "tcp r %s 22 => timeout arrived=0" $HR4 $HR6)
