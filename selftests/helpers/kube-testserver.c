@@ -41,6 +41,9 @@
  *   inject PATH TEXT       TEXT and a newline into PATH's watch streams
  *   fail PATH CODE N [RA]  the next N requests on PATH answer CODE (a
  *                          Status; Retry-After: RA)
+ *   cut-list PATH BYTES N  the next N lists of PATH are cut after BYTES of
+ *                          body (HTTP/1.1: the connection; HTTP/2:
+ *                          RST_STREAM)
  *   expire-continue N      the next N continue tokens are refused with 410
  *   token TOKEN [TOKEN2]   accept these bearer tokens from now on
  *   chunk N                write bodies in HTTP chunks of at most N bytes
@@ -117,6 +120,8 @@ struct res {
 	size_t n_sorted;
 	bool dirty;
 	int fail_code, fail_count, fail_ra;
+	int cut_count;
+	size_t cut_at;
 	uint64_t raw_seq;
 	UT_hash_handle hh;
 };
@@ -135,6 +140,7 @@ struct resp {
 	int retry_after;
 	char *body;
 	size_t len;
+	size_t cut_at; /* cut the connection after this much of the body */
 };
 
 struct h2conn;
@@ -586,6 +592,7 @@ static int cchunk(struct conn *c, const char *p, size_t n)
 static void resp_status(struct resp *rp, int code, const char *reason,
 			const char *msg, const char *cont, int retry_after)
 {
+	rp->cut_at = 0;
 	rp->code = code;
 	rp->reason = reason;
 	rp->retry_after = retry_after;
@@ -604,7 +611,12 @@ static int h1_send(struct conn *c, struct resp *rp)
 	size_t i;
 	int rc = 0;
 
-	if (rp->code == 200) {
+	if (rp->code == 200 && rp->cut_at && rp->cut_at < rp->len) {
+		/* part of the body, then the connection goes */
+		if (!cwrite(c, chunked_hdr, sizeof(chunked_hdr) - 1))
+			cchunk(c, rp->body, rp->cut_at);
+		rc = -1;
+	} else if (rp->code == 200) {
 		rc = cwrite(c, chunked_hdr, sizeof(chunked_hdr) - 1);
 		for (i = 0; !rc && i < rp->len; i += 1 << 16)
 			rc = cchunk(c, rp->body + i,
@@ -891,6 +903,7 @@ static void build_list(struct res *r, const char *ns, struct qs *qs,
 	if (strlen(head) > 1024)
 		die("list head too long");
 	memcpy(buf + 1024 - strlen(head), head, strlen(head));
+	rp->cut_at = 0;
 	rp->code = 200;
 	rp->reason = "OK";
 	rp->retry_after = 0;
@@ -1110,6 +1123,10 @@ static int dispatch(struct conn *c, const char *method, const char *target_in,
 		return 1;
 	} else {
 		build_list(r, ns, qs, rp);
+		if (rp->code == 200 && r->cut_count > 0) {
+			r->cut_count--;
+			rp->cut_at = r->cut_at;
+		}
 	}
 	pthread_mutex_unlock(&mu);
 	free(ns);
@@ -1277,6 +1294,10 @@ static ssize_t h2_read_resp(nghttp2_session *ng, int32_t sid, uint8_t *buf,
 	struct conn *s = src->ptr;
 	size_t n = s->resp.len - s->resp_off;
 
+	if (s->resp.cut_at && s->resp_off >= s->resp.cut_at)
+		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; /* RST_STREAM */
+	if (s->resp.cut_at && n > s->resp.cut_at - s->resp_off)
+		n = s->resp.cut_at - s->resp_off;
 	if (n > len)
 		n = len;
 	if (chunk_max && n > chunk_max)
@@ -2036,6 +2057,20 @@ static void command(char *line)
 			}
 			pthread_cond_broadcast(&cv);
 			reply("ok %d", n);
+		}
+	} else if (!strcmp(cmd, "cut-list")) {
+		unsigned long bytes = 0;
+		int cnt = 0;
+
+		if ((r = need_res(path))) {
+			if (sscanf(rest, "%lu %d", &bytes, &cnt) != 2 ||
+			    !bytes) {
+				reply("err usage: cut-list PATH BYTES N");
+			} else {
+				r->cut_at = bytes;
+				r->cut_count = cnt;
+				reply("ok");
+			}
 		}
 	} else if (!strcmp(cmd, "fail")) {
 		int code = 0, cnt = 0, ra = 0;

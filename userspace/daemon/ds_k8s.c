@@ -677,6 +677,7 @@ struct k8s_kind {
 	bool had_error;
 	bool gone_streak;
 	unsigned int failures;
+	uint64_t malformed;
 	/* the response in progress */
 	json_tokener *tok;
 	long code;
@@ -797,7 +798,10 @@ static void k8s_malformed(struct k8s_kind *k, const char *ns, const char *name,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ds->stats.malformed++;
-	k8s_log(ds, LOG_WARNING, "%s: skipped: %s", k->res->name, msg);
+	/* the first ten of a kind, then every thousandth */
+	if (++k->malformed <= 10 || !(k->malformed % 1000))
+		k8s_log(ds, LOG_WARNING, "%s: skipped: %s (%llu so far)",
+			k->res->name, msg, (unsigned long long)k->malformed);
 	ev.message = msg;
 	k8s_emit(ds, &ev);
 }
@@ -1365,7 +1369,6 @@ static int k8s_request(struct k8s_kind *k, enum k8s_req req, char *url)
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
-	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (ds->conn.ca_data) {
 		struct curl_blob b = { ds->conn.ca_data, ds->conn.ca_len,
@@ -1400,6 +1403,7 @@ static int k8s_request(struct k8s_kind *k, enum k8s_req req, char *url)
 	if (req == K8S_LIST) {
 		/* API servers gzip large lists; a stalled one is abandoned. */
 		curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 60L);
 	} else {
@@ -1500,6 +1504,14 @@ static void k8s_list_start(struct k8s_kind *k)
 	struct k8s_ds *ds = k->ds;
 	char *q = NULL, *esc = NULL, *url;
 	int r;
+
+	/*
+	 * A list from the start reads a new snapshot: whatever an abandoned
+	 * list reported may be gone from it, and its deletion predates the
+	 * watch that follows. Start from a clean slate.
+	 */
+	if (!k->cont && k->dirty)
+		k8s_reset(k);
 
 	if (k->cont) {
 		esc = curl_easy_escape(NULL, k->cont, 0);

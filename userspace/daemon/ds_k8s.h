@@ -31,8 +31,10 @@
  * reported; the consumer forgets that kind's objects (keeping enforcement
  * as it is) and rebuilds from the upserts that follow; objects that
  * disappeared meanwhile are simply not upserted again. DS_SYNCED follows
- * once every kind is listed completely again. The datastore keeps no copy
- * of the objects.
+ * once every kind is listed completely again. A list that must start over
+ * after it reported objects (its first page cut short, an expired continue
+ * token) reads a new snapshot, so it too begins with DS_RESET. The
+ * datastore keeps no copy of the objects.
  *
  * A resource the server does not serve (HTTP 404: a CRD that is not
  * installed, an API group that is not enabled) is logged once, counted as
@@ -49,7 +51,8 @@
  * Malformed watch lines (not JSON, truncated, an unknown event type) and
  * malformed objects (no metadata.name or resourceVersion, a namespace on a
  * cluster-scoped kind or none on a namespaced one, the wrong kind) are
- * skipped, counted in ds_stats.malformed, logged, and reported as a
+ * skipped, counted in ds_stats.malformed, logged (the first ten of each
+ * kind, then every thousandth), and reported as a
  * DS_STATUS event with @kind (and @ns/@name when known) and @message set
  * and @connected unchanged; nothing else on the stream is lost.
  *
