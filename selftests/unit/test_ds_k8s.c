@@ -1481,6 +1481,42 @@ static void http2_frames(void **state)
 	assert_int_equal(stats().errors, 0);
 }
 
+/* In-cluster settings: IPv6 service address, the mounted files. */
+static void in_cluster_fields(void **state)
+{
+	struct ds_k8s_conn c;
+	char sa[128], path[160], want[200], err[256];
+
+	snprintf(sa, sizeof(sa), "%s/sa6", S.dir);
+	assert_int_equal(mkdir(sa, 0700), 0);
+	setenv("KUBERNETES_SERVICE_HOST", "fd00:10:96::1", 1);
+	setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+	assert_int_equal(ds_k8s_conn_in_cluster(&c, sa, err, sizeof(err)),
+			 -ENOENT);
+	snprintf(want, sizeof(want), "in-cluster: %s/token: %s", sa,
+		 strerror(ENOENT));
+	assert_string_equal(err, want);
+	snprintf(path, sizeof(path), "%s/token", sa);
+	write_file(path, "t0ken\n");
+	assert_int_equal(ds_k8s_conn_in_cluster(&c, sa, err, sizeof(err)),
+			 -ENOENT);
+	snprintf(want, sizeof(want), "in-cluster: %s/ca.crt: %s", sa,
+		 strerror(ENOENT));
+	assert_string_equal(err, want);
+	snprintf(path, sizeof(path), "%s/ca.crt", sa);
+	write_file(path, "-----BEGIN CERTIFICATE-----\n");
+	assert_int_equal(ds_k8s_conn_in_cluster(&c, sa, err, sizeof(err)), 0);
+	assert_string_equal(c.server, "https://[fd00:10:96::1]:443");
+	assert_string_equal(c.ca_file, path);
+	snprintf(path, sizeof(path), "%s/token", sa);
+	assert_string_equal(c.token_file, path);
+	assert_null(c.token);
+	assert_false(c.insecure);
+	ds_k8s_conn_clear(&c);
+	unsetenv("KUBERNETES_SERVICE_HOST");
+	unsetenv("KUBERNETES_SERVICE_PORT");
+}
+
 /* Freed with requests in flight: no event after, no leak. */
 static void free_in_flight(void **state)
 {
@@ -1502,6 +1538,8 @@ int main(void)
 		cmocka_unit_test(backoff),
 		cmocka_unit_test_setup_teardown(config_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(kubeconfig_fields, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(in_cluster_fields, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(initial_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(watch_events, setup, teardown),
