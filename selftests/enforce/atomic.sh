@@ -26,7 +26,7 @@ require_cmd strata-net strata-probe stratactl ip rmmod insmod
 enforce_reset || { log_test "fresh module" 1; ktap_finish; }
 t0=$(date +%s%N)
 COMMITS=${COMMITS:-1000}
-PPS=${PPS:-1000}
+PPS=${PPS:-500}
 
 topo_host && topo_ns a b c r || { log_test "namespaces" 1; ktap_finish; }
 topo_pod a cali-a 10.65.0.1 fd00:65::1
