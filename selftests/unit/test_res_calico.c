@@ -211,6 +211,14 @@ static const struct rcase policy_cases[] = {
 	  "metadata: {name: x}\n"
 	  "spec: {stagedAction: Learn, egress: [{action: Allow}]}\n",
 	  1, "" },
+	/* a selector merely mentioning global() gets the parser's message */
+	{ "apiVersion: projectcalico.org/v3\n"
+	  "kind: GlobalNetworkPolicy\n"
+	  "metadata: {name: x}\n"
+	  "spec:\n"
+	  "  selector: a == \"global()\" && b = c\n",
+	  0,
+	  "t.yaml:5:13: spec.selector: \"a == \\\"global()\\\" && b = c\": expected '==' after label 'b' at 21" },
 };
 
 static const struct rcase endpoint_cases[] = {

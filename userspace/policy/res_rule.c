@@ -31,9 +31,10 @@ void res_parse_selector(struct rctx *c, const struct doc_node *n,
 		abort();
 	}
 	if (ret) {
-		if (strstr(text, "global(") && !(flags & SEL_F_ALLOW_GLOBAL))
+		/* the parser's own global() errors, in the field's words */
+		if (!strncmp(err.msg, "global() is only allowed", 24))
 			rp_bad(c, n, "%s", global_only_msg);
-		else if (strstr(text, "global("))
+		else if (!strncmp(err.msg, "global() must be the whole", 26))
 			rp_bad(c, n,
 			       "global() cannot be combined with other selectors");
 		else
