@@ -1369,7 +1369,7 @@ static void lep_logic(struct cmp *c, struct lep *l)
 	star = l->kind == STRATA_EP_HOST && !strcmp(l->ifname, "*");
 	lep_lists_free(c, l);
 	labelidx_foreach_sel(c->polx, l->id, collect_pol, &x);
-	qsort(x.v, x.n, sizeof(*x.v), entry_cmp);
+	cmp_sort(x.v, x.n, sizeof(*x.v), entry_cmp);
 	trefs = cmp_alloc((x.n + 1) * sizeof(*trefs));
 	for (list = 0; list < __STRATA_LIST_MAX; list++) {
 		struct ltier *cur = NULL;

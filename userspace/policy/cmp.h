@@ -324,6 +324,13 @@ struct sc_state;
 int cmp_state_apply(struct sc_state *s, const struct strata_batch *ops,
 		    struct sc_err *err);
 
+/**
+ * cmp_state_dump() - the committed objects of an engine state as PUT
+ * operations (deep copies), IP sets with their members: what
+ * cmp_set_kernel() takes, for tests and explain
+ */
+void cmp_state_dump(const struct sc_state *s, struct strata_batch *b);
+
 /*
  * --- lookups (explain, flow logs) ----------------------------------
  */

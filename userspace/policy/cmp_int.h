@@ -39,6 +39,14 @@ void *cmp_realloc(void *p, size_t n);
 char *cmp_strdup(const char *s); /* NULL for NULL */
 char *cmp_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* qsort() that accepts an empty (NULL) array. */
+static inline void cmp_sort(void *v, size_t n, size_t size,
+			    int (*fn)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, fn);
+}
+
 uint64_t cmp_fnv64(const void *p, size_t n);
 uint32_t cmp_fnv32(const void *p, size_t n);
 /* A kernel name: @full itself if it fits, else 50 bytes, '~' and 12 hex
@@ -362,6 +370,12 @@ void cmp_gc(struct cmp *c);
 /* Resource -> owner lookups for cmp_lookup(). */
 void cmp_obj_fill(const struct cmp *c, const struct kobj *ko,
 		  struct cmp_obj_info *out);
+
+/* Deep copies (an engine state and the compiler never share objects). */
+struct sc_tier *cmp_tier_clone(const struct sc_tier *t);
+struct sc_policy *cmp_policy_clone(const struct sc_policy *p);
+struct sc_ipset *cmp_ipset_clone(const struct sc_ipset *s);
+struct sc_endpoint *cmp_endpoint_clone(const struct sc_endpoint *e);
 
 /* Order: tiers, then policies within a tier (exposed for tests). */
 int cmp_tier_cmp(const struct ctier *a, const struct ctier *b);

@@ -201,7 +201,7 @@ static struct strata_member *members_wanted(const struct kobj *ko, uint32_t *n)
 	for (m = ko->members; m; m = m->hh.next)
 		if (m->refs)
 			v[k++] = m->m;
-	qsort(v, k, sizeof(*v), member_cmp);
+	cmp_sort(v, k, sizeof(*v), member_cmp);
 	*n = k;
 	return v;
 }
@@ -447,7 +447,7 @@ static void emit_members(struct cmp *c, struct strata_batch *out)
 		v[n++] = ko;
 	}
 	c->mdirty = NULL;
-	qsort(v, n, sizeof(*v), ko_cmp);
+	cmp_sort(v, n, sizeof(*v), ko_cmp);
 	for (i = 0; i < n; i++) {
 		struct strata_member *add = NULL, *del = NULL;
 		uint32_t n_add = 0, n_del = 0;
@@ -487,8 +487,8 @@ static void emit_members(struct cmp *c, struct strata_batch *out)
 			else
 				del[n_del++] = m->m;
 		}
-		qsort(add, n_add, sizeof(*add), member_cmp);
-		qsort(del, n_del, sizeof(*del), member_cmp);
+		cmp_sort(add, n_add, sizeof(*add), member_cmp);
+		cmp_sort(del, n_del, sizeof(*del), member_cmp);
 		if (out && n_add)
 			op_members(out, ko, true, add, n_add);
 		else
@@ -564,7 +564,7 @@ int cmp_flush(struct cmp *c, struct strata_batch *out)
 		}
 		v[n++] = ko;
 	}
-	qsort(v, n, sizeof(*v), ko_cmp);
+	cmp_sort(v, n, sizeof(*v), ko_cmp);
 	for (i = 0; i < n; i++)
 		if (v[i]->wanted && !v[i]->id)
 			assign_id(c, v[i]);
@@ -595,6 +595,17 @@ int cmp_flush(struct cmp *c, struct strata_batch *out)
 					m = members_wanted(ko, &nm);
 					ko->full = true;
 					members_settled(ko, true);
+					/* a set's kind cannot change in place:
+					 * delete it and add it again, same id,
+					 * in the same transaction */
+					if (replace &&
+					    ((struct sc_ipset *)ko->have)->kind !=
+						    ((struct sc_ipset *)ko->want)
+							    ->kind) {
+						if (out)
+							op_del(out, ko);
+						replace = false;
+					}
 				}
 				if (out)
 					op_put(out, ko, replace, m, nm);

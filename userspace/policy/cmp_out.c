@@ -32,7 +32,7 @@ static struct kobj **wanted(const struct cmp *c, uint8_t kind, uint32_t *n)
 	for (ko = c->kn[kind]; ko; ko = ko->hn.next)
 		if (ko->wanted && ko->want)
 			v[k++] = ko;
-	qsort(v, k, sizeof(*v), by_id);
+	cmp_sort(v, k, sizeof(*v), by_id);
 	*n = k;
 	return v;
 }
@@ -53,7 +53,7 @@ static struct strata_member *members_of(const struct kobj *ko, uint32_t *n)
 	for (m = ko->members; m; m = m->hh.next)
 		if (m->refs)
 			v[k++] = m->m;
-	qsort(v, k, sizeof(*v), member_order);
+	cmp_sort(v, k, sizeof(*v), member_order);
 	*n = k;
 	return v;
 }
@@ -524,7 +524,7 @@ void cmp_print_op(FILE *f, const struct strata_op *op)
 
 /* --- a userspace engine state ------------------------------------------- */
 
-static struct sc_tier *tier_clone(const struct sc_tier *t)
+struct sc_tier *cmp_tier_clone(const struct sc_tier *t)
 {
 	struct sc_tier *d = sc_tier_new(NULL);
 
@@ -536,7 +536,7 @@ static struct sc_tier *tier_clone(const struct sc_tier *t)
 	return d;
 }
 
-static struct sc_policy *policy_clone(const struct sc_policy *p)
+struct sc_policy *cmp_policy_clone(const struct sc_policy *p)
 {
 	struct sc_policy *d = sc_policy_new(NULL);
 	struct sc_err err;
@@ -553,7 +553,7 @@ static struct sc_policy *policy_clone(const struct sc_policy *p)
 	return d;
 }
 
-static struct sc_ipset *ipset_clone(const struct sc_ipset *s)
+struct sc_ipset *cmp_ipset_clone(const struct sc_ipset *s)
 {
 	struct sc_ipset *d = sc_ipset_new(NULL);
 
@@ -578,7 +578,7 @@ static void *dup_list(struct sc_arena *a, const void *p, size_t n)
 	return d;
 }
 
-static struct sc_endpoint *endpoint_clone(const struct sc_endpoint *e)
+struct sc_endpoint *cmp_endpoint_clone(const struct sc_endpoint *e)
 {
 	struct sc_endpoint *d = sc_endpoint_new(NULL);
 	uint32_t l, i;
@@ -624,19 +624,20 @@ static int apply_one(struct sc_state *s, struct sc_tx *tx,
 	case STRATA_OP_PUT:
 		switch (op->kind) {
 		case SC_OBJ_TIER:
-			return sc_tx_put_tier(tx, tier_clone(op->tier),
+			return sc_tx_put_tier(tx, cmp_tier_clone(op->tier),
 					      op->replace, err);
 		case SC_OBJ_POLICY:
-			return sc_tx_put_policy(tx, policy_clone(op->policy),
+			return sc_tx_put_policy(tx,
+						cmp_policy_clone(op->policy),
 						op->replace, err);
 		case SC_OBJ_IPSET:
-			return sc_tx_put_ipset(tx, ipset_clone(op->ipset),
+			return sc_tx_put_ipset(tx, cmp_ipset_clone(op->ipset),
 					       op->members, op->n_members,
 					       op->replace, err);
 		default:
-			return sc_tx_put_endpoint(tx,
-						  endpoint_clone(op->endpoint),
-						  op->replace, err);
+			return sc_tx_put_endpoint(
+				tx, cmp_endpoint_clone(op->endpoint),
+				op->replace, err);
 		}
 	case STRATA_OP_DEL:
 		return sc_tx_del(tx, op->kind, op->id, name, err);
@@ -681,6 +682,73 @@ int cmp_state_apply(struct sc_state *s, const struct strata_batch *ops,
 	return ret;
 }
 
+static void dump_put(struct strata_batch *b, uint8_t kind, void *obj)
+{
+	struct strata_op *op;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->ops = cmp_realloc(b->ops, b->cap * sizeof(*b->ops));
+	}
+	op = &b->ops[b->n++];
+	memset(op, 0, sizeof(*op));
+	op->type = STRATA_OP_PUT;
+	op->kind = kind;
+	switch (kind) {
+	case SC_OBJ_TIER:
+		op->tier = obj;
+		op->id = op->tier->id;
+		snprintf(op->name, sizeof(op->name), "%s", op->tier->name);
+		break;
+	case SC_OBJ_POLICY:
+		op->policy = obj;
+		op->id = op->policy->id;
+		snprintf(op->name, sizeof(op->name), "%s", op->policy->name);
+		break;
+	case SC_OBJ_IPSET:
+		op->ipset = obj;
+		op->id = op->ipset->id;
+		snprintf(op->name, sizeof(op->name), "%s", op->ipset->name);
+		break;
+	default:
+		op->endpoint = obj;
+		op->id = op->endpoint->id;
+		snprintf(op->name, sizeof(op->name), "%s", op->endpoint->name);
+	}
+}
+
+void cmp_state_dump(const struct sc_state *s, struct strata_batch *b)
+{
+	const struct sc_tier *t;
+	const struct sc_policy *p;
+	const struct sc_ipset *set;
+	const struct sc_endpoint *e;
+	struct strata_op *op;
+
+	for (t = sc_state_next_tier(s, 0); t; t = sc_state_next_tier(s, t->id))
+		dump_put(b, SC_OBJ_TIER, cmp_tier_clone(t));
+	for (p = sc_state_next_policy(s, 0); p;
+	     p = sc_state_next_policy(s, p->id))
+		dump_put(b, SC_OBJ_POLICY, cmp_policy_clone(p));
+	for (set = sc_state_next_ipset(s, 0); set;
+	     set = sc_state_next_ipset(s, set->id)) {
+		u32 n = sc_state_ipset_count(s, set), got;
+		u64 cursor = 0;
+
+		dump_put(b, SC_OBJ_IPSET, cmp_ipset_clone(set));
+		op = &b->ops[b->n - 1];
+		op->members = n ? cmp_alloc(n * sizeof(*op->members)) : NULL;
+		while (op->n_members < n &&
+		       (got = sc_state_members(s, set, &cursor,
+					       op->members + op->n_members,
+					       n - op->n_members)))
+			op->n_members += got;
+	}
+	for (e = sc_state_next_endpoint(s, 0); e;
+	     e = sc_state_next_endpoint(s, e->id))
+		dump_put(b, SC_OBJ_ENDPOINT, cmp_endpoint_clone(e));
+}
+
 /* --- selecting items ---------------------------------------------------- */
 
 static int kind_rank(int k)
@@ -723,7 +791,7 @@ size_t cmp_select(struct cmp *c, const struct sel *s,
 		if (sel_match(s, &l))
 			v[n++] = it;
 	}
-	qsort(v, n, sizeof(*v), item_order);
+	cmp_sort(v, n, sizeof(*v), item_order);
 	for (i = 0; i < n && fn; i++) {
 		struct cmp_item x = { 0 };
 
@@ -781,7 +849,7 @@ void cmp_problems(const struct cmp *c, struct diags *d)
 	for (l = c->leps; l; l = l->hh.next)
 		if (l->problem)
 			lv[n++] = l;
-	qsort(lv, n, sizeof(*lv), lep_order);
+	cmp_sort(lv, n, sizeof(*lv), lep_order);
 	for (i = 0; i < n; i++)
 		diag_add(d, DIAG_WARNING, lv[i]->file, NULL, lv[i]->line,
 			 lv[i]->col, "", "%s %s%s%s: %s",
@@ -798,7 +866,7 @@ void cmp_problems(const struct cmp *c, struct diags *d)
 	for (pr = c->profs; pr; pr = pr->hh.next)
 		if (pr->tpl && pr->tpl->problem)
 			tv[n++] = pr->tpl;
-	qsort(tv, n, sizeof(*tv), tpl_order);
+	cmp_sort(tv, n, sizeof(*tv), tpl_order);
 	for (i = 0; i < n; i++)
 		tpl_problem(d, tv[i]);
 	free(tv);
