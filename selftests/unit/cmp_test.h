@@ -115,9 +115,10 @@ static inline void ct_streq_at(char *got, const char *want, const char *file,
 			       int line)
 {
 	if (strcmp(got, want)) {
-		print_error("%s:%d: output differs\n--- got:\n%s--- want:\n%s"
-			    "---\n",
-			    file, line, got, want);
+		/* not print_error(): its buffer cuts long outputs */
+		fprintf(stderr,
+			"%s:%d: output differs\n--- got:\n%s--- want:\n%s---\n",
+			file, line, got, want);
 		free(got);
 		fail();
 	}
@@ -137,6 +138,68 @@ static inline char *ct_problems(const struct cmp *c)
 	for (i = 0; i < d.n; i++)
 		fprintf(f, "%s\n", diag_format(&d.v[i], line, sizeof(line)));
 	diags_release(&d);
+	fclose(f);
+	return buf;
+}
+
+static inline const char *ct_name(const struct cmp *c, uint8_t kind,
+				  uint32_t id)
+{
+	struct cmp_obj_info in;
+
+	if (cmp_lookup(c, kind, id, NULL, &in))
+		return "?";
+	return in.name;
+}
+
+/* Endpoint @name's lists and profiles, by kernel name (free it). */
+static inline char *ct_lists(const struct cmp *c, const char *name)
+{
+	static const char *const lists[] = {
+		"ingress",	    "egress",	       "untracked-ingress",
+		"untracked-egress", "prednat-ingress", "forward-ingress",
+		"forward-egress"
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cmp_view v;
+	uint32_t i, l, j, k;
+
+	cmp_desired(c, &v);
+	for (i = 0; i < v.n_endpoints; i++) {
+		const struct sc_endpoint *e = v.endpoints[i];
+
+		if (strcmp(e->name, name))
+			continue;
+		for (l = 0; l < __STRATA_LIST_MAX; l++) {
+			if (!e->lists[l].n)
+				continue;
+			fprintf(f, "%s:", lists[l]);
+			for (j = 0; j < e->lists[l].n; j++) {
+				const struct sc_tierref *tr =
+					&e->lists[l].refs[j];
+
+				fprintf(f, " %s [",
+					ct_name(c, SC_OBJ_TIER, tr->tier));
+				for (k = 0; k < tr->n_policies; k++)
+					fprintf(f, "%s%s", k ? " " : "",
+						ct_name(c, SC_OBJ_POLICY,
+							tr->policies[k]));
+				fprintf(f, "]");
+			}
+			fprintf(f, "\n");
+		}
+		if (e->n_profiles) {
+			fprintf(f, "profiles:");
+			for (j = 0; j < e->n_profiles; j++)
+				fprintf(f, " %s",
+					ct_name(c, SC_OBJ_POLICY,
+						e->profiles[j]));
+			fprintf(f, "\n");
+		}
+	}
+	cmp_view_release(&v);
 	fclose(f);
 	return buf;
 }

@@ -16,9 +16,9 @@
 void usage_compile(FILE *f)
 {
 	fprintf(f,
-		"Usage: stratactl compile -f PATH [ -f PATH ]... [ --node NODE ]\n"
+		"Usage: stratactl compile [ -f ] PATH [ [ -f ] PATH ]... [ --node NODE ]\n"
 		"                         [ --reject ] [ --felix KEY=VALUE ]...\n"
-		"                         [ --diff | --apply [ --image ] ]\n"
+		"                         [ --diff | --apply [ --image ] ] [ -o { text | json } ]\n"
 		"PATH is a YAML or JSON manifest, a directory of them, or - (stdin).\n"
 		"NODE defaults to this host's name. Prints the node's kernel objects\n"
 		"as a batch file (-o json: as JSON); --diff prints the changes the\n"
@@ -74,14 +74,22 @@ static int parse_args(int argc, char **argv, struct copts *o)
 			o->diff = true;
 		} else if (!strcmp(a, "--reject")) {
 			o->reject = true;
-		} else {
+		} else if (!strcmp(a, "-o")) {
+			if (++i == argc || (strcmp(argv[i], "json") &&
+					    strcmp(argv[i], "text")))
+				return cli_usage_error(
+					usage_compile,
+					"-o needs \"text\" or \"json\"");
+			cli.json = !strcmp(argv[i], "json");
+		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error(usage_compile,
-					       "unexpected \"%s\"", a);
+					       "unknown option \"%s\"", a);
+		} else {
+			o->paths[o->n_paths++] = a;
 		}
 	}
 	if (!o->n_paths)
-		return cli_usage_error(usage_compile,
-				       "at least one -f PATH is needed");
+		return cli_usage_error(usage_compile, "a path is needed");
 	if (o->image && !o->apply)
 		return cli_usage_error(usage_compile,
 				       "--image goes with --apply");

@@ -13,7 +13,7 @@
 void usage_select(FILE *f)
 {
 	fprintf(f,
-		"Usage: stratactl select SELECTOR -f PATH [ -f PATH ]...\n"
+		"Usage: stratactl select SELECTOR [ -f ] PATH [ [ -f ] PATH ]... [ -o { text | json } ]\n"
 		"PATH is a YAML or JSON manifest, a directory of them, or - (stdin).\n"
 		"Prints the selector's canonical form, then every WorkloadEndpoint,\n"
 		"HostEndpoint, NetworkSet and GlobalNetworkSet it matches.\n");
@@ -110,12 +110,24 @@ int cmd_select(int argc, char **argv)
 				goto out;
 			}
 			paths[n_paths++] = argv[++i];
+		} else if (!strcmp(argv[i], "-o")) {
+			if (i + 1 == (size_t)argc ||
+			    (strcmp(argv[i + 1], "json") &&
+			     strcmp(argv[i + 1], "text"))) {
+				ret = cli_usage_error(
+					usage_select,
+					"-o needs \"text\" or \"json\"");
+				goto out;
+			}
+			cli.json = !strcmp(argv[++i], "json");
+		} else if (text && argv[i][0] == '-' && argv[i][1]) {
+			ret = cli_usage_error(usage_select,
+					      "unknown option \"%s\"", argv[i]);
+			goto out;
 		} else if (!text) {
 			text = argv[i];
 		} else {
-			ret = cli_usage_error(usage_select, "unexpected \"%s\"",
-					      argv[i]);
-			goto out;
+			paths[n_paths++] = argv[i];
 		}
 	}
 	if (!text) {
@@ -123,8 +135,7 @@ int cmd_select(int argc, char **argv)
 		goto out;
 	}
 	if (!n_paths) {
-		ret = cli_usage_error(usage_select,
-				      "at least one -f PATH is needed");
+		ret = cli_usage_error(usage_select, "a path is needed");
 		goto out;
 	}
 	if (sel_parse(text, 0, &sel, &serr)) {
