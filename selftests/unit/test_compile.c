@@ -8,7 +8,9 @@
  * on the compiled state. Every output is compared exactly.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include "cmp_test.h"
+#include "prog.h"
 
 /* --- Kubernetes: namespaces, pods and a NetworkPolicy ------------------ */
 
@@ -975,6 +977,394 @@ static void test_restart(void **state)
 	sc_state_free(st);
 }
 
+/* --- lookups: kernel ids and cookies back to resources ------------------- */
+
+static void test_lookups(void **state)
+{
+	struct cmp *c = ct_new("node1", NULL);
+	struct cmp_obj_info in, pol;
+	struct cmp_rule_info ri;
+	struct cmp_view v;
+	uint32_t i;
+
+	ct_apply(c, k8s_shop);
+	ct_apply(c,
+		 "apiVersion: projectcalico.org/v3\nkind: WorkloadEndpoint\n"
+		 "metadata: {name: node1-openstack-vm1-tap0, namespace: shop}\n"
+		 "spec: {orchestrator: openstack, workload: vm1, "
+		 "endpoint: tap0, node: node1, interfaceName: tap1, "
+		 "ipNetworks: [10.80.0.1/32], profiles: [gone]}\n");
+	cmp_flush(c, NULL);
+	cmp_desired(c, &v);
+	/* every kernel object says where it comes from */
+	for (i = 0; i < v.n_policies; i++) {
+		assert_int_equal(cmp_lookup(c, SC_OBJ_POLICY, v.policies[i]->id,
+					    NULL, &in),
+				 0);
+		assert_string_equal(in.name, v.policies[i]->name);
+	}
+	cmp_view_release(&v);
+
+	assert_int_equal(cmp_lookup(c, SC_OBJ_POLICY, 0,
+				    "np:shop/knp.default.allow-backend", &in),
+			 0);
+	assert_int_equal(in.src, CMP_SRC_POLICY);
+	assert_int_equal(in.res_kind, RES_NP);
+	assert_string_equal(in.ns, "shop");
+	assert_string_equal(in.res_name, "knp.default.allow-backend");
+	assert_string_equal(in.tier, "default");
+	assert_string_equal(in.file, "t.yaml");
+	assert_int_equal(in.line, 36);
+	assert_false(in.staged);
+	/* its second ingress rule, as a trace names it (kernel index 1) */
+	assert_int_equal(cmp_rule_origin(c, in.id, SC_INGRESS, 1, &pol, &ri),
+			 0);
+	assert_string_equal(pol.name, "np:shop/knp.default.allow-backend");
+	assert_int_equal(ri.dir, SC_INGRESS);
+	assert_int_equal(ri.index, 1);
+	assert_false(ri.synthetic);
+	assert_string_equal(ri.file, "t.yaml");
+	assert_int_equal(ri.line, 43);
+	assert_int_equal(cmp_rule_origin(c, in.id, SC_INGRESS, 2, &pol, &ri),
+			 -ENOENT);
+	assert_int_equal(cmp_rule_origin(c, 999, SC_INGRESS, 0, &pol, &ri),
+			 -ENOENT);
+	/* the same from the cookie alone */
+	assert_int_equal(cmp_cookie_origin(
+				 c,
+				 cmp_cookie("np:shop/knp.default.allow-backend",
+					    SC_EGRESS, 0),
+				 &pol, &ri),
+			 0);
+	assert_string_equal(pol.res_name, "knp.default.allow-backend");
+	assert_int_equal(ri.dir, SC_EGRESS);
+	assert_int_equal(ri.index, 0);
+	assert_int_equal(cmp_cookie_origin(c, cmp_cookie("gnp:none", 0, 0),
+					   &pol, &ri),
+			 -ENOENT);
+	assert_int_equal(cmp_cookie_dir(cmp_cookie("x", SC_EGRESS, 7)),
+			 SC_EGRESS);
+	assert_int_equal(cmp_cookie_index(cmp_cookie("x", SC_EGRESS, 7)), 7);
+
+	/* a missing profile's synthetic deny */
+	assert_int_equal(cmp_lookup(c, SC_OBJ_POLICY, 0, "pro:gone", &in), 0);
+	assert_int_equal(in.src, CMP_SRC_MISSING_PROFILE);
+	assert_int_equal(in.res_kind, -1);
+	assert_string_equal(in.res_name, "gone");
+	assert_int_equal(cmp_rule_origin(c, in.id, SC_EGRESS, 0, &pol, &ri), 0);
+	assert_true(ri.synthetic);
+	assert_int_equal(ri.dir, SC_EGRESS);
+
+	/* tiers, endpoints, sets */
+	assert_int_equal(cmp_lookup(c, SC_OBJ_TIER, 0, "tier:default", &in), 0);
+	assert_int_equal(in.src, CMP_SRC_TIER);
+	assert_int_equal(in.res_kind, RES_TIER);
+	assert_int_equal(
+		cmp_lookup(c, SC_OBJ_ENDPOINT, 0, "pod:shop/frontend", &in), 0);
+	assert_int_equal(in.res_kind, RES_WEP);
+	assert_string_equal(in.res_name, "node1-k8s-frontend-eth0");
+	assert_int_equal(in.line, 9);
+	assert_int_equal(cmp_lookup(c, SC_OBJ_IPSET, 0,
+				    "port4:6db6d02a8e25e0cb", &in),
+			 0);
+	assert_int_equal(in.src, CMP_SRC_PORT_SET);
+	assert_string_equal(in.selector, "all()");
+	assert_string_equal(in.port_name, "http");
+	assert_int_equal(in.port_proto, 6);
+	assert_int_equal(in.family, 4);
+	assert_int_equal(cmp_lookup(c, SC_OBJ_IPSET, 0, "set6:nothing", &in),
+			 -ENOENT);
+	assert_int_equal(cmp_lookup(c, 0, 1, NULL, &in), -ENOENT);
+	cmp_free(c);
+}
+
+/* --- settings ------------------------------------------------------------ */
+
+static void test_settings(void **state)
+{
+	static const struct sc_limits caps = { 10, 10, 10, 10, 10, 10 };
+	struct sc_settings s;
+	struct cmp_config cfg = { .settings = &s };
+	char why[160];
+	struct cmp *c;
+
+	sc_settings_default(&s, &caps);
+	assert_int_equal(cmp_felix_setting(&s, "DefaultEndpointToHostAction",
+					   "Accept", why, sizeof(why)),
+			 0);
+	assert_int_equal(s.wl_to_host, STRATA_WL_TO_HOST_ACCEPT);
+	assert_int_equal(cmp_felix_setting(&s, "FailsafeInboundHostPorts",
+					   "tcp:22, udp:68,tcp:10.0.0.0/8:6443",
+					   why, sizeof(why)),
+			 0);
+	assert_int_equal(s.n_failsafe_in, 3);
+	assert_int_equal(s.failsafe_in[2].port, 6443);
+	assert_int_equal(s.failsafe_in[2].net.prefix_len, 8);
+	assert_int_equal(cmp_felix_setting(&s, "FailsafeOutboundHostPorts",
+					   "none", why, sizeof(why)),
+			 0);
+	assert_int_equal(s.n_failsafe_out, 0);
+	assert_int_equal(cmp_felix_setting(&s, "InterfacePrefix",
+					   "cali,tap,vxl", why, sizeof(why)),
+			 0);
+	assert_int_equal(s.n_wl_prefixes, 3);
+	assert_string_equal(s.wl_prefixes[2], "vxl");
+	assert_int_equal(cmp_felix_setting(&s, "IptablesMarkMask", "0xff000000",
+					   why, sizeof(why)),
+			 0);
+	assert_int_equal(s.mark_accept, 0x1000000);
+	assert_int_equal(cmp_felix_setting(&s, "AllowVXLANPacketsFromWorkloads",
+					   "true", why, sizeof(why)),
+			 0);
+	assert_int_equal(cmp_felix_setting(&s, "DisableConntrackInvalidCheck",
+					   "true", why, sizeof(why)),
+			 0);
+	assert_int_equal(s.ct_invalid_drop, 0);
+	assert_int_equal(cmp_felix_setting(&s, "VXLANPort", "70000", why,
+					   sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "\"70000\" is not a port");
+	assert_int_equal(cmp_felix_setting(&s, "FailsafeInboundHostPorts",
+					   "icmp:1", why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(
+		why,
+		"\"icmp:1\" is not a failsafe port (PROTOCOL:PORT or PROTOCOL:NET:PORT)");
+	assert_int_equal(cmp_felix_setting(&s, "NoSuchKey", "1", why,
+					   sizeof(why)),
+			 -ENOENT);
+	assert_string_equal(why, "unknown setting \"NoSuchKey\"");
+
+	/* managed settings: one operation, then only when they change */
+	c = cmp_new("node1", &cfg);
+	ct_streq(ct_flush(c),
+		 "settings set\n"
+		 "\tmark-mask 0xff000000\n"
+		 "\tmark-accept 0x1000000\n"
+		 "\tfailsafe-in tcp:22,udp:68,tcp:6443@10.0.0.0/8\n"
+		 "\tfailsafe-out none\n"
+		 "\twl-prefixes cali,tap,vxl\n"
+		 "\twl-to-host accept\n"
+		 "\tlog-rate 10\n"
+		 "\tlog-burst 50\n"
+		 "\tct-invalid-drop off\n"
+		 "\tallow-ipip off\n"
+		 "\tallow-vxlan on\n"
+		 "\tvxlan-port 4789\n"
+		 "\tflow-rate 10000\n"
+		 "\tflow-burst 20000\n");
+	ct_streq(ct_flush(c), "");
+	cmp_set_settings(c, &s);
+	ct_streq(ct_flush(c), "");
+	s.vxlan_port = 4790;
+	cmp_set_settings(c, &s);
+	ct_streq(ct_flush(c),
+		 "settings set\n"
+		 "\tmark-mask 0xff000000\n"
+		 "\tmark-accept 0x1000000\n"
+		 "\tfailsafe-in tcp:22,udp:68,tcp:6443@10.0.0.0/8\n"
+		 "\tfailsafe-out none\n"
+		 "\twl-prefixes cali,tap,vxl\n"
+		 "\twl-to-host accept\n"
+		 "\tlog-rate 10\n"
+		 "\tlog-burst 50\n"
+		 "\tct-invalid-drop off\n"
+		 "\tallow-ipip off\n"
+		 "\tallow-vxlan on\n"
+		 "\tvxlan-port 4790\n"
+		 "\tflow-rate 10000\n"
+		 "\tflow-burst 20000\n");
+	cmp_free(c);
+}
+
+/* --- select ------------------------------------------------------------- */
+
+static void select_fn(void *arg, const struct cmp_item *it)
+{
+	FILE *f = arg;
+	char buf[STRATA_FMT_LEN];
+	size_t i;
+
+	fprintf(f, "%s %s/%s %s", res_kind_name(it->res_kind), it->ns, it->name,
+		it->node ? it->node : "-");
+	for (i = 0; i < it->n_addrs; i++)
+		fprintf(f, " %s",
+			strata_fmt_prefix(&it->addrs[i], buf, sizeof(buf)));
+	fprintf(f, "\n");
+}
+
+static char *select_text(struct cmp *c, const char *text, size_t *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct sel *s;
+
+	assert_int_equal(sel_parse(text, 0, &s, NULL), 0);
+	*n = cmp_select(c, s, select_fn, f);
+	sel_put(s);
+	fclose(f);
+	return buf;
+}
+
+static void test_select(void **state)
+{
+	struct cmp *c = ct_new("", NULL);
+	size_t n;
+
+	ct_apply(c, k8s_shop);
+	ct_apply(c,
+		 "apiVersion: projectcalico.org/v3\nkind: NetworkSet\n"
+		 "metadata: {name: lb, namespace: other, labels: {app: lb}}\n"
+		 "spec: {nets: [10.1.0.0/16, 10.2.3.4]}\n"
+		 "---\napiVersion: projectcalico.org/v3\n"
+		 "kind: GlobalNetworkSet\n"
+		 "metadata: {name: world, labels: {app: lb}}\n"
+		 "spec: {nets: ['::/0']}\n");
+	/* labels inherited from the namespace's profile count */
+	ct_streq(
+		select_text(c, "pcns.team == 'ops'", &n),
+		"WorkloadEndpoint other/node2-k8s-client-eth0 node2 10.65.2.30\n"
+		"NetworkSet other/lb - 10.1.0.0/16 10.2.3.4\n");
+	assert_int_equal(n, 2);
+	ct_streq(
+		select_text(c, "app in {'lb', 'frontend'}", &n),
+		"WorkloadEndpoint shop/node1-k8s-frontend-eth0 node1 10.65.0.10\n"
+		"NetworkSet other/lb - 10.1.0.0/16 10.2.3.4\n"
+		"GlobalNetworkSet /world - ::/0\n");
+	assert_int_equal(n, 3);
+	ct_streq(select_text(c, "app == 'nothing'", &n), "");
+	assert_int_equal(n, 0);
+	cmp_free(c);
+}
+
+/* --- the compiled state decides packets --------------------------------- */
+
+static const char *ifname_of(const struct cmp *c, const char *name)
+{
+	static char ifname[STRATA_IFNAME_LEN];
+	struct cmp_view v;
+	uint32_t i;
+
+	ifname[0] = 0;
+	cmp_desired(c, &v);
+	for (i = 0; i < v.n_endpoints; i++)
+		if (!strcmp(v.endpoints[i]->name, name))
+			memcpy(ifname, v.endpoints[i]->ifname, sizeof(ifname));
+	cmp_view_release(&v);
+	return ifname;
+}
+
+/* Decide one TCP packet; the deciding rule's origin as text. */
+static char *decide(struct sc_state *st, const struct cmp *c, const char *src,
+		    const char *dst, uint16_t dport, const char *iif,
+		    const char *oif, uint8_t hook)
+{
+	struct sc_pkt pkt = { .family = 4,
+			      .proto = 6,
+			      .flags = SC_PKT_L4,
+			      .sport = 40000,
+			      .dport = dport,
+			      .len = 60 };
+	struct sc_ctx ctx = {
+		.hook = hook, .ct = SC_CT_NEW, .iif = iif, .oif = oif
+	};
+	struct sc_verdict v;
+	char *out = NULL;
+	const struct sc_step *step;
+	const struct sc_prule *pr;
+
+	inet_pton(AF_INET, src, pkt.saddr);
+	inet_pton(AF_INET, dst, pkt.daddr);
+	sc_decide(sc_state_runtime(st), &pkt, &ctx, &v);
+	if (!v.n_steps) {
+		if (asprintf(&out, "verdict %u, no policy", v.code) < 0)
+			abort();
+		return out;
+	}
+	step = &v.steps[v.n_steps - 1];
+	pr = sc_prog_rule(step->prog, step->ev.rule);
+	if (pr->origin == SC_ORIG_RULE) {
+		struct cmp_obj_info pol;
+		struct cmp_rule_info ri;
+		uint8_t dir = step->list == STRATA_LIST_EGRESS ? SC_EGRESS
+							       : SC_INGRESS;
+
+		assert_int_equal(cmp_rule_origin(c, pr->policy->id, dir,
+						 pr->rule, &pol, &ri),
+				 0);
+		if (asprintf(&out, "verdict %u: %s %s rule %u (%s:%u)%s",
+			     v.code, res_kind_name(pol.res_kind), pol.res_name,
+			     ri.index, ri.file, ri.line,
+			     ri.synthetic ? " synthetic" : "") < 0)
+			abort();
+	} else if (asprintf(&out, "verdict %u: %s %s", v.code,
+			    pr->origin == SC_ORIG_TIER_END   ? "end of tier"
+			    : pr->origin == SC_ORIG_NO_MATCH ? "no match"
+							     : "profile end",
+			    pr->tier ? pr->tier->name : "") < 0) {
+		abort();
+	}
+	return out;
+}
+
+static void test_decide(void **state)
+{
+	static const struct sc_limits caps = { 100, 100, 1000, 100, 1000, 100 };
+	struct sc_state *st = sc_state_new(NULL, &caps);
+	struct cmp *c = ct_new("node1", NULL);
+	struct strata_batch b;
+	struct sc_err err;
+	char fe[STRATA_IFNAME_LEN], idle[STRATA_IFNAME_LEN];
+
+	ct_apply(c, k8s_shop);
+	ct_apply(c,
+		 "apiVersion: v1\nkind: Pod\n"
+		 "metadata: {name: idle, namespace: other}\n"
+		 "spec: {nodeName: node1, containers: [{name: c, image: x}]}\n"
+		 "status: {phase: Running, podIP: 10.65.0.20}\n");
+	strata_batch_init(&b);
+	cmp_flush(c, &b);
+	assert_int_equal(cmp_state_apply(st, &b, &err), 0);
+	strata_batch_release(&b);
+	snprintf(fe, sizeof(fe), "%s", ifname_of(c, "pod:shop/frontend"));
+	snprintf(idle, sizeof(idle), "%s", ifname_of(c, "pod:other/idle"));
+	assert_string_equal(fe, "cali1f52436dff8");
+
+	/* to the frontend: the backend pod, on the named port */
+	ct_streq(
+		decide(st, c, "10.65.1.20", "10.65.0.10", 8080, "eth0", fe,
+		       SC_HOOK_FORWARD),
+		"verdict 1: NetworkPolicy knp.default.allow-backend rule 0 (t.yaml:43)");
+	/* a pod of a namespace labelled team=ops */
+	ct_streq(
+		decide(st, c, "10.65.2.30", "10.65.0.10", 8080, "eth0", fe,
+		       SC_HOOK_FORWARD),
+		"verdict 1: NetworkPolicy knp.default.allow-backend rule 1 (t.yaml:43)");
+	/* another port: the tier's end */
+	ct_streq(decide(st, c, "10.65.2.30", "10.65.0.10", 9090, "eth0", fe,
+			SC_HOOK_FORWARD),
+		 "verdict 2: end of tier tier:default");
+	/* from outside the cluster */
+	ct_streq(decide(st, c, "10.9.9.9", "10.65.0.10", 8080, "eth0", fe,
+			SC_HOOK_FORWARD),
+		 "verdict 2: end of tier tier:default");
+	/* from the frontend: the ipBlock and its exception */
+	ct_streq(
+		decide(st, c, "10.65.0.10", "10.96.5.5", 443, fe, NULL,
+		       SC_HOOK_PRE),
+		"verdict 1: NetworkPolicy knp.default.allow-backend rule 0 (t.yaml:49)");
+	ct_streq(decide(st, c, "10.65.0.10", "10.96.0.5", 443, fe, NULL,
+			SC_HOOK_PRE),
+		 "verdict 2: end of tier tier:default");
+	/* a pod no policy selects: its namespace's profile allows */
+	ct_streq(decide(st, c, "10.9.9.9", "10.65.0.20", 80, "eth0", idle,
+			SC_HOOK_FORWARD),
+		 "verdict 1: Profile kns.other rule 0 (t.yaml:5)");
+	cmp_free(c);
+	sc_state_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -991,6 +1381,10 @@ int main(void)
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_lookups),
+		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_decide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -400,7 +400,8 @@ int cmp_lookup(const struct cmp *c, uint8_t kind, uint32_t id, const char *name,
  * @index: the rule's index in the resource's list of that direction
  * @synthetic: the deny-all rule of a missing profile (no resource rule)
  * @file: the manifest, or NULL
- * @line: the rule's line (0: unknown)
+ * @line: the rule's line (a rule a conversion made, such as a namespace
+ *        profile's allow-all, gives its resource's; 0: unknown)
  * @col: its column
  */
 struct cmp_rule_info {

@@ -225,6 +225,12 @@ static int rule_fill(const struct kobj *ko, uint64_t cookie,
 	rule->file = tpl->file;
 	rule->line = tpl->rules[dir][index].line;
 	rule->col = tpl->rules[dir][index].col;
+	if (!rule->line) {
+		/* a rule a conversion made (a namespace's allow-all): the
+		 * resource is where it comes from */
+		rule->line = tpl->line;
+		rule->col = tpl->col;
+	}
 	return 0;
 }
 
@@ -514,7 +520,7 @@ void cmp_print_op(FILE *f, const struct strata_op *op)
 		}
 		break;
 	case STRATA_OP_SETTINGS:
-		strata_print_settings(f, op->settings);
+		print_settings(f, op->settings);
 		break;
 	case STRATA_OP_FLUSH:
 		fputs("flush\n", f);
@@ -893,48 +899,55 @@ static bool parse_bool(const char *v, uint8_t *out)
 	return false;
 }
 
-/* "tcp:22,udp:68" or "tcp:10.0.0.0/8:22", or "none". */
+/* "tcp:22,udp:68" or "tcp:10.0.0.0/8:22", or "none"; @out changes only
+ * on success. */
 static int parse_failsafes(const char *v, struct strata_failsafe *out,
-			   uint32_t *n, char *why, size_t len)
+			   uint32_t *n_out, char *why, size_t len)
 {
+	struct strata_failsafe tmp[SC_MAX_FAILSAFE];
 	char *copy = cmp_strdup(v), *tok, *save = NULL;
+	uint32_t n = 0;
 	int ret = 0;
 
-	*n = 0;
-	if (!strcasecmp(v, "none") || !*v) {
-		free(copy);
-		return 0;
-	}
-	for (tok = strtok_r(copy, ", ", &save); tok && !ret;
-	     tok = strtok_r(NULL, ", ", &save)) {
-		char *first = strchr(tok, ':'), *last = strrchr(tok, ':');
-		struct strata_perr perr;
-		char *text;
+	if (strcasecmp(v, "none"))
+		for (tok = strtok_r(copy, ", ", &save); tok && !ret;
+		     tok = strtok_r(NULL, ", ", &save)) {
+			char *first = strchr(tok, ':');
+			char *last = strrchr(tok, ':');
+			struct strata_perr perr;
+			char *text;
 
-		if (*n >= SC_MAX_FAILSAFE) {
-			ret = fail(why, len,
-				   "too many failsafe ports in \"%s\"", v);
-			break;
+			if (n == SC_MAX_FAILSAFE) {
+				ret = fail(why, len,
+					   "too many failsafe ports in \"%s\"",
+					   v);
+				break;
+			}
+			if (!first || first == last)
+				text = cmp_strdup(tok);
+			else
+				text = cmp_printf("%.*s:%s@%.*s",
+						  (int)(first - tok), tok,
+						  last + 1,
+						  (int)(last - first - 1),
+						  first + 1);
+			if (strata_parse_failsafe(text, &tmp[n], &perr) ||
+			    (tmp[n].proto != 6 && tmp[n].proto != 17 &&
+			     tmp[n].proto != 132))
+				ret = fail(
+					why, len,
+					"\"%s\" is not a failsafe port (PROTOCOL:PORT or PROTOCOL:NET:PORT)",
+					tok);
+			else
+				n++;
+			free(text);
 		}
-		if (!first)
-			text = cmp_strdup(tok);
-		else if (first == last)
-			text = cmp_strdup(tok);
-		else
-			text = cmp_printf("%.*s:%s@%.*s", (int)(first - tok),
-					  tok, last + 1,
-					  (int)(last - first - 1), first + 1);
-		if (strata_parse_failsafe(text, &out[*n], &perr))
-			ret = fail(
-				why, len,
-				"\"%s\" is not a failsafe port (PROTOCOL:PORT or PROTOCOL:NET:PORT)",
-				tok);
-		else
-			(*n)++;
-		free(text);
-	}
 	free(copy);
-	return ret;
+	if (ret)
+		return ret;
+	memcpy(out, tmp, n * sizeof(*tmp));
+	*n_out = n;
+	return 0;
 }
 
 int cmp_felix_setting(struct sc_settings *s, const char *key, const char *value,
