@@ -106,15 +106,13 @@ static int felix_settings(const struct copts *o, struct sc_settings *s)
 	size_t i;
 
 	for (i = 0; i < o->n_felix; i++) {
-		char *kv = o->felix[i], *eq = strchr(kv, '=');
-		int ret;
+		const char *kv = o->felix[i], *eq = strchr(kv, '=');
+		char key[64];
 
-		*eq = '\0';
-		ret = cmp_felix_setting(s, kv, eq + 1, why, sizeof(why));
-		*eq = '=';
-		if (ret) {
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - kv), kv);
+		if (cmp_felix_setting(s, key, eq + 1, why, sizeof(why))) {
 			fprintf(stderr, "%s: compile: --felix %s: %s\n",
-				cli.prog, kv, why);
+				cli.prog, key, why);
 			return EXIT_INVALID;
 		}
 	}

@@ -423,6 +423,9 @@ struct json_object *cmp_json(const struct cmp *c)
 	uint32_t i;
 
 	cmp_desired(c, &v);
+	if (v.settings)
+		json_object_object_add(o, "settings",
+				       strata_json_settings(v.settings));
 	a = json_object_new_array();
 	for (i = 0; i < v.n_tiers; i++) {
 		x = strata_json_tier(v.tiers[i]);
