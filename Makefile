@@ -14,6 +14,7 @@
 #   make dkms-install    install the module with DKMS for KVER
 #   make bench-core      classifier benchmark (build/bench-core.json)
 #   make bench-selector  label index benchmark (build/bench-selector.json)
+#   make bench-compile   compile at 100,000 pods (build/bench-compile.json)
 #   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
 #   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
 #   make fuzz-res        libFuzzer on the manifest loader (FUZZ_SECONDS=60)
@@ -99,6 +100,11 @@ bench-selector:
 	@pkg-config --exists json-c || $(TOP)/scripts/install-deps.sh
 	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run-selector
 
+bench-compile:
+	@pkg-config --exists json-c yaml-0.1 || $(TOP)/scripts/install-deps.sh
+	$(MAKE) -C $(TOP)/userspace O=$(BUILD)
+	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run-compile
+
 # Fuzzing (not part of check): libFuzzer, needs clang.
 fuzz-image:
 	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
@@ -130,5 +136,5 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell bench-core bench-selector fuzz-image \
+	dkms-install dkms-uninstall vm-shell bench-core bench-selector bench-compile fuzz-image \
 	fuzz-selector fuzz-res scale-etcd scale-k8s style clean
