@@ -1365,6 +1365,109 @@ static void test_decide(void **state)
 	sc_state_free(st);
 }
 
+/* --- names, images, hooks ------------------------------------------------ */
+
+static const char *iface_answer;
+
+static const char *late_iface(void *arg, const struct cmp_ep_ref *ep)
+{
+	return iface_answer;
+}
+
+static void test_names_images_hooks(void **state)
+{
+	static const struct sc_limits caps = { 100, 100, 1000, 100, 1000, 100 };
+	struct cmp_config cfg = { .hep_iface = late_iface };
+	struct sc_state *a = sc_state_new(NULL, &caps);
+	struct sc_state *b = sc_state_new(NULL, &caps);
+	struct strata_image_in in = { 0 };
+	struct strata_batch ops, k;
+	struct cmp_obj_info info;
+	struct sc_runtime *rt;
+	struct sc_settings set;
+	struct strata_err serr;
+	struct sc_err err;
+	struct cmp_view v;
+	struct cmp *c;
+	void *img;
+	size_t len;
+
+	c = ct_new("node1", &cfg);
+	ct_apply(
+		c,
+		"apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\n"
+		"metadata:\n"
+		"  name: a-very-long-policy-name-that-goes-on-and-on-and-on-and-on\n"
+		"  namespace: a-namespace-with-a-long-name\n"
+		"spec: {selector: all(), ingress: [{action: Allow}]}\n"
+		"---\napiVersion: projectcalico.org/v3\n"
+		"kind: GlobalNetworkPolicy\nmetadata: {name: hint}\n"
+		"spec: {selector: app == 'nowhere', performanceHints: "
+		"[AssumeNeededOnEveryNode], ingress: [{action: Allow, "
+		"source: {selector: app == 'x'}}]}\n"
+		"---\napiVersion: projectcalico.org/v3\n"
+		"kind: WorkloadEndpoint\nmetadata:\n"
+		"  name: node1-openstack-vm1-tap0\n"
+		"  namespace: a-namespace-with-a-long-name\n"
+		"spec: {orchestrator: openstack, workload: vm1, "
+		"endpoint: tap0, node: node1, interfaceName: tap1, "
+		"ipNetworks: [10.80.0.1/32, 'fd00::1']}\n"
+		"---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\n"
+		"metadata: {name: late}\n"
+		"spec: {node: node1, expectedIPs: [192.168.1.5]}\n");
+	strata_batch_init(&ops);
+	cmp_flush(c, &ops);
+	/* long names keep 50 bytes and a hash */
+	assert_int_equal(cmp_lookup(c, SC_OBJ_POLICY, 2, NULL, &info), 0);
+	assert_string_equal(
+		info.name,
+		"np:a-namespace-with-a-long-name/a-very-long-policy~253f086c67ba");
+	assert_int_equal(strlen(info.name), 63);
+	/* a policy needed everywhere is compiled without a local endpoint */
+	assert_int_equal(cmp_lookup(c, SC_OBJ_POLICY, 0, "gnp:hint", &info), 0);
+	assert_int_equal(cmp_lookup(c, SC_OBJ_ENDPOINT, 0, "hep:late", &info),
+			 -ENOENT);
+	/* the same state by transaction and by image */
+	assert_int_equal(cmp_state_apply(a, &ops, &err), 0);
+	strata_batch_release(&ops);
+	cmp_desired(c, &v);
+	sc_settings_default(&set, &caps);
+	in.settings = &set;
+	in.tiers = v.tiers;
+	in.n_tiers = v.n_tiers;
+	in.policies = v.policies;
+	in.n_policies = v.n_policies;
+	in.ipsets = v.ipsets;
+	in.n_ipsets = v.n_ipsets;
+	in.endpoints = v.endpoints;
+	in.n_endpoints = v.n_endpoints;
+	assert_int_equal(strata_image_build(&in, &img, &len, &serr), 0);
+	cmp_view_release(&v);
+	assert_int_equal(sc_image_load(b, img, len, &rt, &err), 0);
+	sc_commit_finish(b);
+	free(img);
+	strata_batch_init(&k);
+	cmp_state_dump(b, &k);
+	assert_int_equal(cmp_set_kernel(c, &k), 0);
+	strata_batch_release(&k);
+	ct_streq(ct_flush(c), "");
+	strata_batch_init(&k);
+	cmp_state_dump(a, &k);
+	assert_int_equal(cmp_set_kernel(c, &k), 0);
+	strata_batch_release(&k);
+	ct_streq(ct_flush(c), "");
+	/* the interface appears: the host endpoint is programmed */
+	iface_answer = "eth3";
+	ct_streq(ct_flush(c), "");
+	cmp_hooks_changed(c);
+	ct_streq(
+		ct_flush(c),
+		"endpoint add id 2 name hep:late host iface eth3 addr 192.168.1.5 no-match deny\n");
+	cmp_free(c);
+	sc_state_free(a);
+	sc_state_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1385,6 +1488,7 @@ int main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_names_images_hooks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1549,6 +1549,11 @@ struct cmp *cmp_new(const char *node, const struct cmp_config *cfg)
 	return c;
 }
 
+void cmp_hooks_changed(struct cmp *c)
+{
+	cmp_all_leps_dirty(c);
+}
+
 void cmp_set_settings(struct cmp *c, const struct sc_settings *s)
 {
 	free(c->settings);

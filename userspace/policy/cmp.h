@@ -191,6 +191,13 @@ void cmp_free(struct cmp *c);
 void cmp_set_settings(struct cmp *c, const struct sc_settings *s);
 
 /**
+ * cmp_hooks_changed() - what the hooks answer may have changed (an
+ * interface appeared, marks were reassigned): every local endpoint asks
+ * them again at the next flush
+ */
+void cmp_hooks_changed(struct cmp *c);
+
+/**
  * cmp_upsert() - add a resource, or replace the one of the same kind,
  * namespace and name
  * @c: the compiler
