@@ -202,6 +202,11 @@ struct cmp *dsync_cmp(const struct dsync *s)
 	return s->c;
 }
 
+const char *dsync_node(const struct dsync *s)
+{
+	return s->node;
+}
+
 struct rset *dsync_rset(const struct dsync *s)
 {
 	return dstore_rset(s->store);

@@ -211,6 +211,7 @@ void dsync_request_resync(struct dsync *s);
 
 void dsync_get_status(const struct dsync *s, struct dsync_status *st);
 struct cmp *dsync_cmp(const struct dsync *s);
+const char *dsync_node(const struct dsync *s);
 struct rset *dsync_rset(const struct dsync *s);
 /* What the last programming could not program (cmp_problems()), one
  * message per entry; valid until the next programming. */
