@@ -1207,6 +1207,21 @@ static char *select_text(struct cmp *c, const char *text, size_t *n)
 	return buf;
 }
 
+static char *owners_text(struct cmp *c, const char *addr, size_t *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct strata_prefix p = { 0 };
+
+	p.family = strchr(addr, ':') ? 6 : 4;
+	inet_pton(p.family == 6 ? AF_INET6 : AF_INET, addr, p.addr);
+	p.prefix_len = p.family == 6 ? 128 : 32;
+	*n = cmp_addr_owners(c, &p, select_fn, f);
+	fclose(f);
+	return buf;
+}
+
 static void test_select(void **state)
 {
 	struct cmp *c = ct_new("", NULL);
@@ -1234,6 +1249,17 @@ static void test_select(void **state)
 		"GlobalNetworkSet /world - ::/0\n");
 	assert_int_equal(n, 3);
 	ct_streq(select_text(c, "app == 'nothing'", &n), "");
+	assert_int_equal(n, 0);
+	ct_streq(owners_text(c, "10.2.3.4", &n),
+		 "NetworkSet other/lb - 10.1.0.0/16 10.2.3.4\n");
+	ct_streq(owners_text(c, "10.1.9.9", &n),
+		 "NetworkSet other/lb - 10.1.0.0/16 10.2.3.4\n");
+	ct_streq(
+		owners_text(c, "10.65.1.20", &n),
+		"WorkloadEndpoint shop/node2-k8s-backend-eth0 node2 10.65.1.20\n");
+	ct_streq(owners_text(c, "fd00::1", &n),
+		 "GlobalNetworkSet /world - ::/0\n");
+	ct_streq(owners_text(c, "10.66.0.1", &n), "");
 	assert_int_equal(n, 0);
 	cmp_free(c);
 }

@@ -494,6 +494,21 @@ size_t cmp_select(struct cmp *c, const struct sel *s,
 		  void (*fn)(void *arg, const struct cmp_item *it), void *arg);
 
 /**
+ * cmp_addr_owners() - the endpoints and network sets whose addresses or
+ * networks contain address @a (explain: "10.65.1.20 is pod api-0"),
+ * sorted as cmp_select() sorts
+ * @c: the compiler
+ * @a: the address (prefix length ignored)
+ * @fn: called per item
+ * @arg: for @fn
+ *
+ * Return: the number of items.
+ */
+size_t cmp_addr_owners(struct cmp *c, const struct strata_prefix *a,
+		       void (*fn)(void *arg, const struct cmp_item *it),
+		       void *arg);
+
+/**
  * cmp_problems() - what the last flush could not program, as warnings
  * naming the resource (a host endpoint without an interface, two
  * endpoints on one interface, untracked policy on interface "*", ...),

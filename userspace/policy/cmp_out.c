@@ -785,21 +785,13 @@ static int item_order(const void *a, const void *b)
 	return r ? r : strcmp(x->name, y->name);
 }
 
-size_t cmp_select(struct cmp *c, const struct sel *s,
-		  void (*fn)(void *arg, const struct cmp_item *it), void *arg)
+static size_t report_items(struct cmp *c, struct citem **v, size_t n,
+			   void (*fn)(void *arg, const struct cmp_item *it),
+			   void *arg)
 {
-	struct citem **v, *it;
-	size_t n = 0, i;
+	struct citem *it;
+	size_t i;
 
-	v = cmp_alloc((HASH_CNT(hh, c->items) + 1) * sizeof(*v));
-	for (it = c->items; it; it = it->hh.next) {
-		struct sel_labels l;
-
-		if (labelidx_item_labels(c->ipx, it->id, &l))
-			continue;
-		if (sel_match(s, &l))
-			v[n++] = it;
-	}
 	cmp_sort(v, n, sizeof(*v), item_order);
 	for (i = 0; i < n && fn; i++) {
 		struct cmp_item x = { 0 };
@@ -816,6 +808,43 @@ size_t cmp_select(struct cmp *c, const struct sel *s,
 	}
 	free(v);
 	return n;
+}
+
+size_t cmp_select(struct cmp *c, const struct sel *s,
+		  void (*fn)(void *arg, const struct cmp_item *it), void *arg)
+{
+	struct citem **v, *it;
+	size_t n = 0;
+
+	v = cmp_alloc((HASH_CNT(hh, c->items) + 1) * sizeof(*v));
+	for (it = c->items; it; it = it->hh.next) {
+		struct sel_labels l;
+
+		if (labelidx_item_labels(c->ipx, it->id, &l))
+			continue;
+		if (sel_match(s, &l))
+			v[n++] = it;
+	}
+	return report_items(c, v, n, fn, arg);
+}
+
+size_t cmp_addr_owners(struct cmp *c, const struct strata_prefix *a,
+		       void (*fn)(void *arg, const struct cmp_item *it),
+		       void *arg)
+{
+	struct citem **v, *it;
+	size_t n = 0;
+	uint32_t i;
+
+	v = cmp_alloc((HASH_CNT(hh, c->items) + 1) * sizeof(*v));
+	for (it = c->items; it; it = it->hh.next)
+		for (i = 0; i < it->cur.n_addrs; i++)
+			if (sc_prefix_contains(&it->cur.addrs[i], a->family,
+					       a->addr)) {
+				v[n++] = it;
+				break;
+			}
+	return report_items(c, v, n, fn, arg);
 }
 
 /* --- problems ----------------------------------------------------------- */
