@@ -122,5 +122,19 @@ int cmd_validate(int argc, char **argv);
 void usage_validate(FILE *f);
 int cmd_get(int argc, char **argv);
 void usage_get(FILE *f);
+int cmd_apply(int argc, char **argv);
+void usage_apply(FILE *f);
+int cmd_delete(int argc, char **argv);
+void usage_delete(FILE *f);
+int cmd_status(int argc, char **argv);
+void usage_status(FILE *f);
+
+/* apiclient.c: stratad's local API (stratad(8), LOCAL API) */
+const char *cli_api_socket(const char *opt);
+int cli_api_connect(const char *path, int *fd);
+int cli_api_call(int fd, struct json_object *req, unsigned int timeout_ms,
+		 struct json_object **reply);
+bool cli_api_ok(struct json_object *reply, const char *what);
+struct json_object *cli_api_get(struct json_object *o, const char *path);
 
 #endif /* STRATACTL_CLI_H */
