@@ -47,6 +47,7 @@ struct dapi {
 	struct dsync *sync;
 	struct dstatus *status;
 	char *ds_type;
+	char *directory;
 	char *path;
 	sd_event_source *listen;
 	struct aconn *conns;
@@ -96,9 +97,16 @@ void dapi_free(struct dapi *a)
 	if (a->path)
 		unlink(a->path);
 	free(a->path);
+	free(a->directory);
 	free(a->ds_type);
 	sd_event_unref(a->loop);
 	free(a);
+}
+
+void dapi_set_directory(struct dapi *a, const char *dir)
+{
+	free(a->directory);
+	a->directory = dir ? strdup(dir) : NULL;
 }
 
 /* --- replies ------------------------------------------------------------ */
@@ -229,6 +237,8 @@ struct json_object *dapi_status_json(struct dapi *a)
 	add_str(r, "phase", dsync_phase_name(st.phase));
 	ds = json_object_new_object();
 	add_str(ds, "type", a->ds_type);
+	if (a->directory)
+		add_str(ds, "directory", a->directory);
 	json_object_object_add(ds, "connected",
 			       json_object_new_boolean(st.ds_connected));
 	json_object_object_add(ds, "synced",

@@ -16,7 +16,8 @@
  *
  *  {"command":"status"}
  *      "node", "phase" (waiting-for-datastore, programmed, pending,
- *      failing), "datastore" {"type", "connected", "synced", "message",
+ *      failing), "datastore" {"type", "directory" (the directory
+ *      datastore's), "connected", "synced", "message",
  *      "events", "resyncs", "errors", "malformed", "reconnects"},
  *      "inputSequence", "programmedSequence", "generation", "commits",
  *      "operations", "failures", "lastError", "repairs", "drift",
@@ -77,6 +78,9 @@ struct dapi;
 struct dapi *dapi_new(sd_event *loop, struct dsync *sync,
 		      struct dstatus *status, const char *ds_type);
 void dapi_free(struct dapi *a);
+/* The directory datastore's directory, reported by "status" (stratactl
+ * apply writes there). */
+void dapi_set_directory(struct dapi *a, const char *dir);
 
 /**
  * dapi_listen() - listen on @path (its directory is created, 0755; a

@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "routes.h"
 #include "status.h"
+#include "state.h"
 #include "sync.h"
 
 struct daemon {
@@ -43,6 +44,8 @@ struct daemon {
 	struct droute *routes;
 	struct dapi *api;
 	struct dmetrics *metrics;
+	struct sc_state *engine; /* --dry-run */
+	bool dry_run;
 	bool ready;
 };
 
@@ -51,11 +54,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: stratad [ -c FILE ] [ -o KEY=VALUE ]... [ --node NAME ]\n"
 		"               [ --datastore directory|kubernetes|etcd ] [ --directory DIR ]\n"
-		"               [ --log-level LEVEL ] [ --check-config | --print-config ]\n"
+		"               [ --log-level LEVEL ] [ --dry-run ]\n"
+		"               [ --check-config | --print-config ]\n"
 		"       stratad { -V | --version | -h | --help }\n"
 		"Keeps strata.ko's state equal to what the datastore says for this node.\n"
 		"FILE defaults to %s (optional there); -o sets any key of\n"
-		"stratad.conf(5) and wins over the file.\n",
+		"stratad.conf(5) and wins over the file. --dry-run programs a copy of the\n"
+		"engine in this process instead of strata.ko (the kernel is not touched).\n",
 		DCONF_PATH);
 }
 
@@ -135,6 +140,9 @@ static int parse_args(struct daemon *d, int argc, char **argv, int *mode)
 			key = "directory";
 		} else if (!strcmp(a, "--log-level")) {
 			key = "log_level";
+		} else if (!strcmp(a, "--dry-run")) {
+			d->dry_run = true;
+			continue;
 		} else if (!strcmp(a, "--check-config")) {
 			*mode = 1;
 			continue;
@@ -194,7 +202,24 @@ static int setup(struct daemon *d)
 	sd_event_add_signal(d->loop, NULL, SIGHUP, on_signal, d);
 	sd_event_set_watchdog(d->loop, true);
 
-	d->k = dkern_nl_new();
+	if (d->dry_run) {
+		/* strata.ko's default hard caps (kmod/pernet.c) */
+		static const struct sc_limits caps = {
+			.tiers = 65536,
+			.policies = 262144,
+			.rules = 4194304,
+			.ipsets = 262144,
+			.members = 16777216,
+			.endpoints = 262144,
+		};
+
+		d->engine = sc_state_new(NULL, &caps);
+		d->k = d->engine ? dkern_engine_new(d->engine) : NULL;
+		dlog(LOG_NOTICE,
+		     "dry run: programming a copy of the engine in this process, not the kernel");
+	} else {
+		d->k = dkern_nl_new();
+	}
 	sc.node = d->conf.node_name;
 	sc.deny_reject = d->conf.deny_reject;
 	sc.manage_settings = d->conf.manage_settings;
@@ -247,6 +272,8 @@ static int setup(struct daemon *d)
 		return -EINVAL;
 	}
 	dsync_set_ds(d->sync, d->ds);
+	if (d->conf.datastore == DCONF_DS_DIRECTORY)
+		dapi_set_directory(d->api, d->conf.directory);
 	if (*d->conf.api_socket) {
 		ret = dapi_listen(d->api, d->conf.api_socket, err, sizeof(err));
 		if (ret) {
@@ -286,6 +313,7 @@ static void teardown(struct daemon *d)
 	dstatus_free(d->status);
 	dsync_free(d->sync);
 	dkern_free(d->k);
+	sc_state_free(d->engine);
 	sd_event_unref(d->loop);
 	dconf_release(&d->conf);
 }
