@@ -50,8 +50,7 @@ static const struct cmd cmds[] = {
 	  "remove resources from stratad's directory; wait until programmed",
 	  usage_delete },
 	{ "status", cmd_status,
-	  "stratad's state, endpoint acknowledgements, waiting",
-	  usage_status },
+	  "stratad's state, endpoint acknowledgements, waiting", usage_status },
 	{ "version", cmd_version, "show CLI and kernel module versions",
 	  usage_version },
 };
