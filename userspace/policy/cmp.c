@@ -1423,6 +1423,11 @@ static void lep_logic(struct cmp *c, struct lep *l)
 			cmp_printf(
 				"interface %s is also %s's, whose kernel name sorts first; not programmed",
 				l->ifname, l->claim->winner->kname));
+	if (l->ko && strcmp(l->ko->name, l->kname)) {
+		/* renamed (its resource changed what the name is made of) */
+		ko_release(c, l->ko);
+		l->ko = NULL;
+	}
 	if (l->programmed) {
 		l->ko = ko_get(c, SC_OBJ_ENDPOINT, l->kname, CMP_SRC_ENDPOINT,
 			       l);
