@@ -672,6 +672,23 @@ static void profile_labels(struct cmp *c, const char *name, const struct res *r)
 	labelidx_parent_set(c->polx, name, r->prof.labels, r->prof.n_labels);
 }
 
+/* The local endpoints that list profile @p: their profile lists change
+ * when it appears, goes, or gains or loses rules. */
+static void profile_users_dirty(struct cmp *c, const struct cprof *p)
+{
+	struct lep *l;
+	uint32_t i;
+
+	if (!p->eprefs)
+		return;
+	for (l = c->leps; l; l = l->hh.next)
+		for (i = 0; i < l->n_profiles; i++)
+			if (l->prefs[i] == p) {
+				lep_dirty(c, l);
+				break;
+			}
+}
+
 static void profile_upsert(struct cmp *c, const struct res *r)
 {
 	struct cprof *p = cprof_get(c, r->name);
@@ -679,7 +696,7 @@ static void profile_upsert(struct cmp *c, const struct res *r)
 
 	p->tpl = tpl_profile(c, r);
 	if (!p->defined || tpl_has_rules(old) != tpl_has_rules(p->tpl))
-		cmp_all_leps_dirty(c);
+		profile_users_dirty(c, p);
 	p->defined = true;
 	profile_labels(c, r->name, r);
 	cprof_pending(c, p);
@@ -697,7 +714,7 @@ static int profile_delete(struct cmp *c, const char *name)
 	tpl_put(c, p->tpl);
 	p->tpl = NULL;
 	p->defined = false;
-	cmp_all_leps_dirty(c);
+	profile_users_dirty(c, p);
 	cprof_pending(c, p);
 	return 0;
 }
