@@ -20,12 +20,18 @@
  *    that have rules (in order; a profile that is referenced but not
  *    defined becomes a deny-all profile, as Felix does), and per stage and
  *    direction the tiers and policies that apply.
+ *  - Labels: an endpoint's own labels (a WorkloadEndpoint's with
+ *    projectcalico.org/namespace and /orchestrator set, and
+ *    /serviceaccount when it has one shorter than 63 bytes, as Calico's
+ *    API stores them), then those its profiles' labelsToApply give it
+ *    (namespace labels pcns.*, service account labels pcsa.*); a
+ *    NetworkSet's with projectcalico.org/namespace, inheriting from
+ *    kns.<namespace>, as Felix's network set processor does.
  *  - Which policies apply: a policy applies to a local endpoint when its
- *    selector matches the endpoint's labels (its own, then those its
- *    profiles' labelsToApply give it: namespace labels pcns.*, service
- *    account labels pcsa.*). GlobalNetworkPolicy selectors are compiled as
- *    Calico's update processor does: selector && pcns.(namespaceSelector)
- *    && pcsa.(serviceAccountSelector), every all() in the result becoming
+ *    selector matches the endpoint's labels. GlobalNetworkPolicy
+ *    selectors are compiled as Calico's update processor does: selector
+ *    && pcns.(namespaceSelector) && pcsa.(serviceAccountSelector), every
+ *    all() in the result becoming
  *    has(projectcalico.org/namespace) once a namespaceSelector is given
  *    (has(projectcalico.org/serviceaccount) for a serviceAccountSelector);
  *    a NetworkPolicy's selector is ANDed with projectcalico.org/namespace
@@ -68,11 +74,16 @@
  *    canonical text), holding the addresses of every endpoint and network
  *    set in the cluster that the selector matches; a set holding a prefix
  *    shorter than an address (a network set's net) is a network set, else
- *    an address set (it changes kind when that changes). Named port sets
+ *    an address set (when that changes, the set is deleted and added
+ *    again under its id in the same transaction: the kernel cannot change
+ *    a set's kind in place). Named port sets
  *    "port4:"/"port6:<hash of selector, protocol, port name>". Only
  *    policies that apply to a local endpoint (or carry performanceHints
  *    AssumeNeededOnEveryNode) and profiles local endpoints use are
  *    compiled, so only their selectors' sets exist (Felix's active rules).
+ *  - Tiers: "tier:<name>", one per tier some endpoint lists, with the
+ *    Tier's default action. Profiles: "pro:<name>", one per profile with
+ *    rules (or missing) that a local endpoint lists.
  *  - Rule cookies: bits 63-32 the FNV-1a 32 hash of the policy's kernel
  *    name, bit 31 the direction (1: egress), bits 30-0 the rule's index
  *    in the resource's ingress or egress list (0x7fffffff: a missing
@@ -112,6 +123,21 @@
  * after a flush (for images, printing and tests); applying every flush's
  * operations in turn gives exactly that state (selftests/unit/
  * test_compile_diff.c proves it on random change sequences).
+ *
+ * DOC: For explain
+ *
+ * A trace names kernel ids: cmp_lookup() gives the resource of a tier,
+ * policy, profile, endpoint or set id (kind, namespace, name, manifest
+ * position; a set's canonical selector), cmp_rule_origin() the resource
+ * rule of a kernel rule (policy id, direction, index in the kernel
+ * policy: rules a family filter left out make the two indexes differ),
+ * cmp_cookie_origin() the same from a cookie alone. To decide packets
+ * offline, apply the flush's operations to an engine state
+ * (cmp_state_apply(), kmod/core/state.h) and call sc_decide(). A staged
+ * policy's pending verdict is the same with a second compiler whose
+ * config has staged_as_enforced: its lookups say which policies are
+ * staged. cmp_addr_owners() says which endpoints and network sets hold an
+ * address; cmp_select() what a selector matches.
  *
  * Single-threaded. Allocation failure aborts (the label index does too).
  */
