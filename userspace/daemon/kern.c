@@ -36,23 +36,143 @@ static int nl_check(struct kern_nl *kn, int ret, const struct strata_err *err)
 	return ret;
 }
 
+static struct strata_op *op_push(struct strata_batch *b)
+{
+	struct strata_op *op;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->ops = realloc(b->ops, b->cap * sizeof(*b->ops));
+		if (!b->ops)
+			abort();
+	}
+	op = &b->ops[b->n++];
+	memset(op, 0, sizeof(*op));
+	return op;
+}
+
+static int put_tier(struct sc_tier *t, void *arg)
+{
+	struct strata_op *op = op_push(arg);
+
+	op->type = STRATA_OP_PUT;
+	op->kind = SC_OBJ_TIER;
+	op->tier = t;
+	op->id = t->id;
+	snprintf(op->name, sizeof(op->name), "%s", t->name);
+	return 0;
+}
+
+static int put_policy(struct sc_policy *p, void *arg)
+{
+	struct strata_op *op = op_push(arg);
+
+	op->type = STRATA_OP_PUT;
+	op->kind = SC_OBJ_POLICY;
+	op->policy = p;
+	op->id = p->id;
+	snprintf(op->name, sizeof(op->name), "%s", p->name);
+	return 0;
+}
+
+static int put_ipset(struct sc_ipset *set, uint32_t count, void *arg)
+{
+	struct strata_op *op = op_push(arg);
+
+	op->type = STRATA_OP_PUT;
+	op->kind = SC_OBJ_IPSET;
+	op->ipset = set;
+	op->id = set->id;
+	snprintf(op->name, sizeof(op->name), "%s", set->name);
+	return 0;
+}
+
+static int put_endpoint(struct sc_endpoint *e, void *arg)
+{
+	struct strata_op *op = op_push(arg);
+
+	op->type = STRATA_OP_PUT;
+	op->kind = SC_OBJ_ENDPOINT;
+	op->endpoint = e;
+	op->id = e->id;
+	snprintf(op->name, sizeof(op->name), "%s", e->name);
+	return 0;
+}
+
+/*
+ * One read of everything. The generation is read before and after: if it
+ * did not move, no commit happened in between and the objects are one
+ * state (an empty dump reports no generation of its own).
+ */
+static int dump_once(struct strata_nl *nl, struct strata_batch *b,
+		     uint64_t *gen, struct strata_err *err)
+{
+	struct strata_version_info v1, v2;
+	struct strata_op *op;
+	size_t i;
+	int ret;
+
+	ret = strata_get_version(nl, &v1, err);
+	if (ret)
+		return ret;
+	op = op_push(b);
+	op->type = STRATA_OP_SETTINGS;
+	op->settings = calloc(1, sizeof(*op->settings));
+	if (!op->settings)
+		abort();
+	op->settings_mask = STRATA_SETTINGS_ALL;
+	ret = strata_get_settings(nl, op->settings, err);
+	if (!ret)
+		ret = strata_dump_tiers(nl, put_tier, b, NULL, err);
+	if (!ret)
+		ret = strata_dump_policies(nl, put_policy, b, NULL, err);
+	if (!ret)
+		ret = strata_dump_ipsets(nl, put_ipset, b, NULL, err);
+	if (!ret)
+		ret = strata_dump_endpoints(nl, put_endpoint, b, NULL, err);
+	for (i = 0; !ret && i < b->n; i++) {
+		op = &b->ops[i];
+		if (op->type == STRATA_OP_PUT && op->kind == SC_OBJ_IPSET)
+			ret = strata_get_members(nl, op->id, NULL, &op->members,
+						 &op->n_members, err);
+	}
+	if (!ret)
+		ret = strata_get_version(nl, &v2, err);
+	if (!ret && v1.generation != v2.generation)
+		ret = -EAGAIN;
+	if (!ret && gen)
+		*gen = v2.generation;
+	return ret;
+}
+
 static int nl_dump(struct dkern *k, struct strata_batch *out, uint64_t *gen,
 		   struct strata_err *err)
 {
 	struct kern_nl *kn = (struct kern_nl *)k;
-	struct strata_version_info v;
-	int ret;
+	int tries, ret;
 
 	ret = nl_get(kn, err);
 	if (ret)
 		return ret;
-	ret = nl_check(kn, cmp_dump_kernel(kn->nl, out, err), err);
-	if (ret)
-		return ret;
-	ret = nl_check(kn, strata_get_version(kn->nl, &v, err), err);
-	if (!ret && gen)
-		*gen = v.generation;
-	return ret;
+	for (tries = 0; tries < 8; tries++) {
+		struct strata_batch b;
+		size_t i;
+
+		strata_batch_init(&b);
+		ret = dump_once(kn->nl, &b, gen, err);
+		if (!ret) {
+			for (i = 0; i < b.n; i++)
+				*op_push(out) = b.ops[i];
+			free(b.ops);
+			return 0;
+		}
+		strata_batch_release(&b);
+		if (ret != -EAGAIN)
+			return nl_check(kn, ret, err);
+	}
+	return strata_err_set(
+		err, -EAGAIN,
+		"the kernel's state kept changing while it was read");
 }
 
 static int nl_apply(struct dkern *k, const struct strata_batch *ops,
