@@ -16,6 +16,14 @@
 
 #define API_DEFAULT_SOCKET "/run/strata/stratad.sock"
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* --socket, else $STRATAD_SOCKET, else the default. */
 const char *cli_api_socket(const char *opt)
 {
@@ -63,12 +71,36 @@ int cli_api_connect(const char *path, int *fd)
 	return EXIT_OK;
 }
 
-static uint64_t now_ms(void)
+/**
+ * cli_api_connect_wait() - connect, retrying while the daemon is not
+ * listening (starting, restarting) for up to @timeout_ms
+ *
+ * Return: as cli_api_connect().
+ */
+int cli_api_connect_wait(const char *path, int *fd, unsigned int timeout_ms)
 {
-	struct timespec ts;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	uint64_t end = now_ms() + timeout_ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (strlen(path) < sizeof(sun.sun_path)) {
+		strcpy(sun.sun_path, path);
+		for (;;) {
+			int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+			if (s < 0)
+				break;
+			if (!connect(s, (struct sockaddr *)&sun, sizeof(sun))) {
+				*fd = s;
+				return EXIT_OK;
+			}
+			close(s);
+			if ((errno != ECONNREFUSED && errno != ENOENT) ||
+			    now_ms() >= end)
+				break;
+			usleep(100000);
+		}
+	}
+	return cli_api_connect(path, fd);
 }
 
 /**

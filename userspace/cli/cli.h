@@ -132,6 +132,7 @@ void usage_status(FILE *f);
 /* apiclient.c: stratad's local API (stratad(8), LOCAL API) */
 const char *cli_api_socket(const char *opt);
 int cli_api_connect(const char *path, int *fd);
+int cli_api_connect_wait(const char *path, int *fd, unsigned int timeout_ms);
 int cli_api_call(int fd, struct json_object *req, unsigned int timeout_ms,
 		 struct json_object **reply);
 bool cli_api_ok(struct json_object *reply, const char *what);

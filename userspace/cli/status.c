@@ -114,12 +114,17 @@ static void print_endpoint(struct json_object *e)
 	       (long long)iget(e, "generation"), sget(e, "programmedAt"));
 }
 
+/* @connect_ms: how long to retry connecting (waits: the daemon may be
+ * starting) */
 static int call(const char *sock, struct json_object *req,
-		unsigned int timeout_ms, struct json_object **rep)
+		unsigned int timeout_ms, struct json_object **rep,
+		unsigned int connect_ms)
 {
 	int fd, ret;
 
-	ret = cli_api_connect(cli_api_socket(sock), &fd);
+	ret = connect_ms ? cli_api_connect_wait(cli_api_socket(sock), &fd,
+						connect_ms)
+			 : cli_api_connect(cli_api_socket(sock), &fd);
 	if (ret) {
 		json_object_put(req);
 		return ret;
@@ -180,7 +185,7 @@ int cmd_status(int argc, char **argv)
 		}
 	}
 	if (!what) {
-		ret = call(sock, request("status"), 10000, &rep);
+		ret = call(sock, request("status"), 10000, &rep, 0);
 		if (!ret && !cli_api_ok(rep, "status"))
 			ret = EXIT_KERNEL;
 		if (!ret) {
@@ -193,7 +198,7 @@ int cmd_status(int argc, char **argv)
 		req = request("get");
 		json_object_object_add(req, "what",
 				       json_object_new_string("endpoints"));
-		ret = call(sock, req, 10000, &rep);
+		ret = call(sock, req, 10000, &rep, 0);
 		if (!ret && !cli_api_ok(rep, "status endpoints"))
 			ret = EXIT_KERNEL;
 		if (!ret && cli.json) {
@@ -224,7 +229,8 @@ int cmd_status(int argc, char **argv)
 				json_object_new_int64((int64_t)timeout_s *
 						      1000));
 		}
-		ret = call(sock, req, timeout_s * 1000 + 10000, &rep);
+		ret = call(sock, req, timeout_s * 1000 + 10000, &rep,
+			   wait ? timeout_s * 1000 : 0);
 		if (!ret &&
 		    !cli_api_ok(rep, cli.json ? NULL : "status endpoint"))
 			ret = EXIT_KERNEL;
@@ -237,7 +243,8 @@ int cmd_status(int argc, char **argv)
 		json_object_object_add(
 			req, "timeoutMs",
 			json_object_new_int64((int64_t)timeout_s * 1000));
-		ret = call(sock, req, timeout_s * 1000 + 10000, &rep);
+		ret = call(sock, req, timeout_s * 1000 + 10000, &rep,
+			   timeout_s * 1000);
 		if (!ret && !cli_api_ok(rep, cli.json ? NULL : "status wait"))
 			ret = EXIT_KERNEL;
 		if (cli.json && rep)
