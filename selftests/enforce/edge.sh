@@ -91,6 +91,13 @@ ev do1 hook=forward verdict=allow proto=17 dport=80 s0.rule=1 => n=1
 ev do2 hook=forward verdict=deny proto=17 dport=81 s0.kind=tier => n=1
 ev do3 hook=pre verdict=deny proto=17 dport=83 s0.rule=0 => n=1
 
+@ a pod's own namespace keeps its stack: Strata decides nothing there, no conntrack
+udp a $B6 80 dstopt size=3000 => reply arrived=1
+udp a $B4 80 size=3000 => reply arrived=1
+sh ip netns exec se-b conntrack -L 2>/dev/null | grep -q . => rc=1
+sh ip netns exec se-a conntrack -L 2>/dev/null | grep -q . => rc=1
+sh conntrack -L 2>/dev/null | grep -q 'dport=80 ' => rc=0
+
 @ related errors and resets reach the client; the server sends nothing new
 udp a $B4 9 => refused icmp=3/3 fast arrived=0
 udp a $B6 9 => refused icmp=1/4 fast arrived=0
