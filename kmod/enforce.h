@@ -53,7 +53,8 @@ struct strata_stats {
  * @flow_on: flow events are enabled (rate and burst non-zero)
  * @log_on: log lines are enabled
  * @hooks_registered: the namespace's netfilter hooks are in place
- * @ct_held: the namespace holds conntrack for both families
+ * @ct_held: the namespace holds conntrack for both families (taken with
+ *	the first endpoint)
  */
 struct strata_enforce {
 	struct strata_stats __percpu *stats;
@@ -66,7 +67,11 @@ struct strata_enforce {
 };
 
 int strata_enforce_net_init(struct strata_net *sn);
-void strata_enforce_net_exit(struct strata_net *sn);
+void strata_enforce_net_stop(struct strata_net *sn);
+void strata_enforce_net_free(struct strata_net *sn);
+/* Before a runtime is published (process context, namespace lock held). */
+void strata_enforce_prepare(struct strata_net *sn,
+			    const struct sc_runtime *rt);
 /* After a commit (process context, namespace lock held). */
 void strata_enforce_commit(struct strata_net *sn,
 			   const struct sc_runtime *old,

@@ -395,8 +395,40 @@ void strata_enforce_commit(struct strata_net *sn, const struct sc_runtime *old,
 }
 
 /**
+ * strata_enforce_prepare() - before a runtime is published: conntrack
+ * @sn: the namespace
+ * @rt: the runtime about to be published
+ *
+ * Conntrack (and with it IPv4/IPv6 defragmentation) is taken for a
+ * namespace only once its state has an endpoint: a namespace Strata
+ * decides nothing in (a pod's own namespace, a namespace before its first
+ * commit) keeps the stack it had without the module. It is taken before
+ * the runtime is published, so that no packet the new state judges lacks
+ * conntrack; it is kept until the namespace goes away (a flush does not
+ * toggle it). If it cannot be taken, packets of flows Strata judges are
+ * dropped as conntrack-invalid (fail closed) and the next commit retries.
+ *
+ * Context: process context, namespace lock held; may sleep.
+ */
+void strata_enforce_prepare(struct strata_net *sn, const struct sc_runtime *rt)
+{
+	struct strata_enforce *e = sn->enf;
+	int ret;
+
+	if (!e || e->ct_held || !rt || !rt->n_eps)
+		return;
+	ret = nf_ct_netns_get(sn->net, NFPROTO_INET);
+	if (ret) {
+		pr_warn_ratelimited("cannot enable conntrack in a namespace: %d\n",
+				    ret);
+		return;
+	}
+	e->ct_held = true;
+}
+
+/**
  * strata_enforce_net_init() - a namespace's enforcement: stats, limits,
- * conntrack, hooks
+ * hooks (conntrack comes with the first endpoint: strata_enforce_prepare())
  * @sn: the namespace
  *
  * Return: 0 or a negative errno.
@@ -419,11 +451,6 @@ int strata_enforce_net_init(struct strata_net *sn)
 	ratelimit_state_init(&e->log_rl, HZ, 1);
 	ratelimit_set_flags(&e->log_rl, RATELIMIT_MSG_ON_RELEASE);
 	sn->enf = e;
-	/* conntrack for both families, whether or not any ruleset needs it */
-	ret = nf_ct_netns_get(sn->net, NFPROTO_INET);
-	if (ret)
-		goto err_ct;
-	e->ct_held = true;
 	ret = strata_hooks_register(sn->net);
 	if (ret)
 		goto err_hooks;
@@ -431,8 +458,6 @@ int strata_enforce_net_init(struct strata_net *sn)
 	return 0;
 
 err_hooks:
-	nf_ct_netns_put(sn->net, NFPROTO_INET);
-err_ct:
 	sn->enf = NULL;
 	free_percpu(e->stats);
 err_stats:
@@ -441,21 +466,40 @@ err_stats:
 }
 
 /**
- * strata_enforce_net_exit() - undo strata_enforce_net_init()
+ * strata_enforce_net_stop() - unregister a namespace's hooks, drop conntrack
  * @sn: the namespace
  *
- * Unregistering the hooks waits until no hook runs any more.
+ * On return no new hook invocation starts, but invocations already running
+ * (under RCU, in softirq on other CPUs) may still use @sn->enf:
+ * nf_unregister_net_hooks() does not wait for them. The caller frees with
+ * strata_enforce_net_free() after a grace period.
  */
-void strata_enforce_net_exit(struct strata_net *sn)
+void strata_enforce_net_stop(struct strata_net *sn)
 {
 	struct strata_enforce *e = sn->enf;
 
 	if (!e)
 		return;
-	if (e->hooks_registered)
+	if (e->hooks_registered) {
 		strata_hooks_unregister(sn->net);
-	if (e->ct_held)
+		e->hooks_registered = false;
+	}
+	if (e->ct_held) {
 		nf_ct_netns_put(sn->net, NFPROTO_INET);
+		e->ct_held = false;
+	}
+}
+
+/**
+ * strata_enforce_net_free() - free what strata_enforce_net_init() made
+ * @sn: the namespace, stopped, and a grace period later
+ */
+void strata_enforce_net_free(struct strata_net *sn)
+{
+	struct strata_enforce *e = sn->enf;
+
+	if (!e)
+		return;
 	sn->enf = NULL;
 	free_percpu(e->stats);
 	kfree(e);

@@ -107,6 +107,7 @@ void strata_publish_locked(struct strata_net *sn, struct sc_runtime *rt)
 	struct sc_runtime *old = strata_dereference(sn, sn->runtime);
 
 	lockdep_assert_held(&sn->lock);
+	strata_enforce_prepare(sn, rt);
 	rcu_assign_pointer(sn->runtime, rt);
 	synchronize_rcu();
 	/* the old runtime lives until sc_commit_finish() */
@@ -237,8 +238,8 @@ static void __net_exit strata_net_exit(struct net *net)
 {
 	struct strata_net *sn = strata_pernet(net);
 
-	/* no hook runs once this returns */
-	strata_enforce_net_exit(sn);
+	/* no hook starts once this returns; running ones end by the batch */
+	strata_enforce_net_stop(sn);
 	mutex_lock(&sn->lock);
 	strata_tx_abort_locked(sn);
 	RCU_INIT_POINTER(sn->runtime, NULL);
@@ -249,11 +250,13 @@ static void __net_exit strata_net_exit_batch(struct list_head *net_list)
 {
 	struct net *net;
 
+	/* hooks still running after their unregistration end here */
 	synchronize_rcu();
 	list_for_each_entry(net, net_list, exit_list) {
 		struct strata_net *sn = strata_pernet(net);
 		s64 left;
 
+		strata_enforce_net_free(sn);
 		mutex_lock(&sn->lock);
 		if (sc_state_needs_finish(sn->state))
 			sc_commit_finish(sn->state);

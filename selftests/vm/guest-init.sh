@@ -60,8 +60,20 @@ setup_system() {
 }
 
 setup_env() {
+	# Snapshot the binaries and the module into the guest's tmpfs: the
+	# host tree may be rebuilt while the tests run (a developer's or
+	# another job's make), and a binary replaced under a running guest
+	# crashes it.
+	local bin=/run/strata-bin
+	mkdir -p "$bin"
+	if [ -d "$REPO/build/bin" ]; then
+		cp -a "$REPO/build/bin/." "$bin/" 2>/dev/null || bin="$REPO/build/bin"
+	fi
+	if [ -n "$MODULE" ] && cp "$MODULE" /run/strata-module.ko 2>/dev/null; then
+		MODULE=/run/strata-module.ko
+	fi
 	export HOME=/root
-	export PATH="$REPO/build/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	export PATH="$bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	export STRATA_ROOT="$REPO"
 	export STRATA_KO="$MODULE"
 	export STRATA_OUT="$OUT"
