@@ -49,11 +49,12 @@ log_test "stratactl status wait times out (exit $rc)" $?
 [ "$(ctl endpoint show | grep -c '^endpoint')" = 0 ]
 log_test "the kernel was not touched" $?
 
-mkdir "$SD_DIR"
-sd_ns shop >"$SE_TMP/00-ns.yaml"
-sd_pod shop a 10.65.0.1 fd00:65::1 >"$SE_TMP/pod-a.yaml"
-sd_pod shop b 10.65.0.2 fd00:65::2 >"$SE_TMP/pod-b.yaml"
-mv "$SE_TMP/00-ns.yaml" "$SE_TMP/pod-a.yaml" "$SE_TMP/pod-b.yaml" "$SD_DIR/"
+# the directory appears with its files (renamed into place at once)
+mkdir "$SE_TMP/new"
+sd_ns shop >"$SE_TMP/new/00-ns.yaml"
+sd_pod shop a 10.65.0.1 fd00:65::1 >"$SE_TMP/new/pod-a.yaml"
+sd_pod shop b 10.65.0.2 fd00:65::2 >"$SE_TMP/new/pod-b.yaml"
+mv "$SE_TMP/new" "$SD_DIR"
 i=0
 while ! grep -q 'READY=1' "$SE_TMP/notified" 2>/dev/null && [ $i -lt 100 ]; do
 	sleep 0.05
