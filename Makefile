@@ -38,7 +38,7 @@ endif
 
 VM_RUN := $(TOP)/selftests/vm/run.sh -k $(KVER)
 # Each suite boots the guest once.
-VM_SUITES := kmod engine enforce
+VM_SUITES := kmod engine enforce daemon
 
 all: module userspace
 
