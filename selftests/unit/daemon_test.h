@@ -211,4 +211,129 @@ static inline void dt_rec_free(struct dt_rec *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * A daemon in one process (the pieces main.c wires): the directory
+ * datastore on @dir, the sync engine, the engine as kernel, endpoint
+ * status records (in @status_dir when given), an optional listener.
+ */
+#include "ds_dir.h"
+#include "kern.h"
+#include "state.h"
+#include "status.h"
+#include "sync.h"
+
+struct dt_daemon {
+	sd_event *loop;
+	struct sc_state *state;
+	struct dkern *k;
+	struct dsync *sync;
+	struct ds *ds;
+	struct dstatus *status;
+	size_t commits;
+};
+
+static inline void dt_quiet(int level, const char *msg, void *arg)
+{
+}
+
+static inline void dt_count_commit(void *arg, const struct dsync_commit *c)
+{
+	((struct dt_daemon *)arg)->commits++;
+}
+
+static inline void dt_daemon_start(struct dt_daemon *d, sd_event *loop,
+				   const char *dir, const char *status_dir,
+				   struct sc_state *state)
+{
+	static const struct sc_limits caps = {
+		.tiers = 1000,
+		.policies = 10000,
+		.rules = 100000,
+		.ipsets = 10000,
+		.members = 100000,
+		.endpoints = 10000,
+	};
+	struct dsync_config cfg = {
+		.node = "node-1",
+		.manage_settings = true,
+		.coalesce_ms = 10,
+		.retry_min_ms = 20,
+		.retry_max_ms = 100,
+		.probe_interval_ms = 60000,
+	};
+	struct ds_dir_config dc = { .path = dir, .retry_ms = 50 };
+	char err[256];
+
+	memset(d, 0, sizeof(*d));
+	d->loop = loop;
+	d->state = state ? state : sc_state_new(NULL, &caps);
+	assert_non_null(d->state);
+	dc.log = dt_quiet;
+	d->k = dkern_engine_new(d->state);
+	d->sync = dsync_new(loop, &cfg, d->k);
+	assert_non_null(d->sync);
+	d->status = dstatus_new(d->sync, status_dir);
+	assert_non_null(d->status);
+	assert_int_equal(
+		dsync_add_listener(d->sync, dstatus_on_commit, d->status), 0);
+	assert_int_equal(dsync_add_listener(d->sync, dt_count_commit, d), 0);
+	d->ds = ds_dir_new(loop, &dc, dsync_on_event, d->sync, err,
+			   sizeof(err));
+	assert_non_null(d->ds);
+	dsync_set_ds(d->sync, d->ds);
+	assert_int_equal(dsync_start(d->sync), 0);
+	assert_int_equal(ds_start(d->ds), 0);
+}
+
+/* Stop; the engine state is freed unless @keep_state. */
+static inline void dt_daemon_stop(struct dt_daemon *d, bool keep_state)
+{
+	ds_free(d->ds);
+	dstatus_free(d->status);
+	dsync_free(d->sync);
+	dkern_free(d->k);
+	if (!keep_state)
+		sc_state_free(d->state);
+	memset(d, 0, sizeof(*d));
+}
+
+static inline bool dt_daemon_programmed(void *arg)
+{
+	struct dt_daemon *d = arg;
+	struct dsync_status st;
+
+	dsync_get_status(d->sync, &st);
+	return st.phase == DSYNC_PROGRAMMED;
+}
+
+/* Run until everything read is programmed. */
+static inline void dt_daemon_settle(struct dt_daemon *d)
+{
+	dsync_drain(d->sync);
+	dt_run_for(d->loop, 1);
+	if (!dt_run_until(d->loop, dt_daemon_programmed, d, 5000)) {
+		struct dsync_status st;
+
+		dsync_get_status(d->sync, &st);
+		fail_msg("not programmed: phase %s, error \"%s\"",
+			 dsync_phase_name(st.phase), st.last_error);
+	}
+}
+
+/* A running Pod on node-1 in namespace shop, as YAML. */
+static inline void dt_pod(const char *dir, const char *name, const char *ip,
+			  const char *app)
+{
+	char file[128];
+
+	snprintf(file, sizeof(file), "pod-%s.yaml", name);
+	dt_write(dir, file,
+		 "apiVersion: v1\n"
+		 "kind: Pod\n"
+		 "metadata: {name: %s, namespace: shop, labels: {app: %s}}\n"
+		 "spec: {nodeName: node-1, containers: [{name: c, image: x}]}\n"
+		 "status: {phase: Running, podIP: %s, podIPs: [{ip: %s}]}\n",
+		 name, app, ip, ip);
+}
+
 #endif /* STRATA_DAEMON_TEST_H */

@@ -43,16 +43,27 @@ static void counter(FILE *f, const char *name, const char *help, uint64_t v)
 		name, name, (unsigned long long)v);
 }
 
-/* A float as Prometheus writes it: shortest round trip. */
+/* A float as Prometheus clients write it: the shortest decimal that reads
+ * back as @v ("10", "0.005", "16.1298828125"), exponents only for very
+ * large or small values. */
 static void fnum(FILE *f, double v)
 {
-	char buf[40];
+	double a = v < 0 ? -v : v;
+	char buf[64];
 	int p;
 
-	for (p = 1; p < 17; p++) {
-		snprintf(buf, sizeof(buf), "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
-			break;
+	if (a == 0 || (a >= 1e-6 && a < 1e15)) {
+		for (p = 0; p <= 17; p++) {
+			snprintf(buf, sizeof(buf), "%.*f", p, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+	} else {
+		for (p = 1; p <= 17; p++) {
+			snprintf(buf, sizeof(buf), "%.*g", p, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
 	}
 	fputs(buf, f);
 }
@@ -482,6 +493,19 @@ int dmet_serve(struct dmetrics *m, sd_event *loop, const char *addr,
 	}
 	sd_event_source_set_io_fd_own(m->listen, 1);
 	return 0;
+}
+
+unsigned int dmet_bound_port(const struct dmetrics *m)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (!m->listen || getsockname(sd_event_source_get_io_fd(m->listen),
+				      (struct sockaddr *)&ss, &len))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET
+			     ? ((struct sockaddr_in *)&ss)->sin_port
+			     : ((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 void dmet_free(struct dmetrics *m)

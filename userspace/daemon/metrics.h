@@ -102,5 +102,7 @@ void dmet_collect(struct dmetrics *m, struct dmet_snapshot *s);
  */
 int dmet_serve(struct dmetrics *m, sd_event *loop, const char *addr,
 	       unsigned int port, char *err, size_t len);
+/* The port dmet_serve() listens on (port 0: the one the kernel chose). */
+unsigned int dmet_bound_port(const struct dmetrics *m);
 
 #endif /* STRATAD_METRICS_H */
