@@ -15,6 +15,7 @@
 #   make bench-core      classifier benchmark (build/bench-core.json)
 #   make bench-selector  label index benchmark (build/bench-selector.json)
 #   make bench-compile   compile at 100,000 pods (build/bench-compile.json)
+#   make bench-daemon    stratad at 100,000 endpoints (build/bench-daemon.json)
 #   make fuzz-image      libFuzzer on the state image loader (FUZZ_SECONDS=60)
 #   make fuzz-selector   libFuzzer on the selector language (FUZZ_SECONDS=60)
 #   make fuzz-res        libFuzzer on the manifest loader (FUZZ_SECONDS=60)
@@ -105,6 +106,11 @@ bench-compile:
 	$(MAKE) -C $(TOP)/userspace O=$(BUILD)
 	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run-compile
 
+bench-daemon:
+	@pkg-config --exists json-c yaml-0.1 libsystemd libnl-route-3.0 || $(TOP)/scripts/install-deps.sh
+	$(MAKE) -C $(TOP)/userspace O=$(BUILD)
+	$(MAKE) -C $(TOP)/selftests/bench O=$(BUILD) run-daemon
+
 # Fuzzing (not part of check): libFuzzer, needs clang.
 fuzz-image:
 	@command -v clang >/dev/null || { apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
@@ -136,5 +142,5 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell bench-core bench-selector bench-compile fuzz-image \
+	dkms-install dkms-uninstall vm-shell bench-core bench-selector bench-compile bench-daemon fuzz-image \
 	fuzz-selector fuzz-res scale-etcd scale-k8s style clean

@@ -238,8 +238,9 @@ static void arm(struct dsync *s, uint64_t delay_ms)
 	sd_event_now(s->loop, CLOCK_MONOTONIC, &now);
 	at = now + delay_ms * 1000ULL;
 	if (!s->flush_timer) {
+		/* accuracy 1 ms: 0 would be sd-event's default, 250 ms */
 		if (sd_event_add_time(s->loop, &s->flush_timer, CLOCK_MONOTONIC,
-				      at, 0, on_flush, s) < 0) {
+				      at, 1000, on_flush, s) < 0) {
 			dlog(LOG_ERR, "cannot arm the programming timer");
 			return;
 		}
