@@ -84,8 +84,8 @@ events on
 timeout 900
 sh stratactl batch $SE_TMP/cfg.b
 stats snap
-sh stratactl monitor flows >$SE_TMP/mon.txt 2>&1 & echo \$! >$SE_TMP/mon.pid
-sleep 500
+sh stratactl monitor config flows >$SE_TMP/mon.txt 2>&1 & echo \$! >$SE_TMP/mon.pid
+sh for i in \$(seq 200); do stratactl ipset add id 999 name probe family 4 kind addr && stratactl ipset del id 999 || exit 2; grep -q '^commit generation' $SE_TMP/mon.txt && exit 0; sleep 0.05; done; exit 1 => rc=0
 
 @ traffic
 $(rep 4 "tcp a $B4 80 => connected arrived=1")

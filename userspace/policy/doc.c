@@ -28,8 +28,16 @@ struct arena_blk {
 	/* the data follows, ARENA_ALIGN-aligned */
 };
 
+/*
+ * Blocks start small and double up to ARENA_BLOCK: a resource kept for
+ * the daemon's lifetime (a pod: about 1-2 KiB) must not hold 16 KiB, and
+ * a large manifest still gets big blocks after a few.
+ */
+#define ARENA_FIRST 512
+
 struct doc_arena {
 	struct arena_blk *head;
+	size_t next_cap;
 };
 
 #define BLK_HDR                                         \
@@ -52,6 +60,7 @@ struct doc_arena *doc_arena_new(void)
 	struct doc_arena *a = doc_xalloc(NULL, sizeof(*a));
 
 	a->head = NULL;
+	a->next_cap = ARENA_FIRST;
 	return a;
 }
 
@@ -77,7 +86,13 @@ void *doc_alloc(struct doc_arena *a, size_t n)
 	if (need == 0)
 		need = ARENA_ALIGN;
 	if (!b || b->cap - b->used < need) {
-		size_t cap = need > ARENA_BLOCK / 2 ? need : ARENA_BLOCK;
+		size_t cap = a->next_cap;
+
+		while (cap < 2 * need && cap < ARENA_BLOCK)
+			cap *= 2;
+		a->next_cap = cap < ARENA_BLOCK ? 2 * cap : ARENA_BLOCK;
+		if (need > cap / 2)
+			cap = need;
 
 		b = doc_xalloc(NULL, BLK_HDR + cap);
 		b->used = 0;
