@@ -118,6 +118,8 @@ int cmd_compile(int argc, char **argv);
 void usage_compile(FILE *f);
 int cmd_select(int argc, char **argv);
 void usage_select(FILE *f);
+int cmd_explain(int argc, char **argv);
+void usage_explain(FILE *f);
 int cmd_validate(int argc, char **argv);
 void usage_validate(FILE *f);
 int cmd_get(int argc, char **argv);
