@@ -36,8 +36,8 @@ void usage_explain(FILE *f)
 		"PATHs then only name objects and give staged policies. Prints, per node\n"
 		"the packet crosses and per hook, the tiers and policies considered, the\n"
 		"rule that decided (file:line) and the verdict, and the verdict staged\n"
-		"policies would give. PROTO defaults to tcp; --dport is needed for\n"
-		"protocols with ports.\n");
+		"policies would give. PROTO defaults to tcp, --sport to 40000; --dport\n"
+		"is needed for protocols with ports. --reject and --felix are compile's.\n");
 }
 
 /* The source port when --sport is not given: an ephemeral one. */
