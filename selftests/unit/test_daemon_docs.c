@@ -23,6 +23,7 @@
 #include "api.h"
 #include "cmp.h"
 #include "conf.h"
+#include "log.h"
 #include "metrics.h"
 #include "state.h"
 
@@ -603,12 +604,342 @@ static void test_example(void **state)
 	free(text);
 }
 
+/* --- stratad(8) ------------------------------------------------------ */
+
+/* The "stratad_*" names in @text, each once, in order. */
+static size_t metric_names(const char *text, char **out, size_t max)
+{
+	const char *p = text;
+	size_t n = 0, i;
+
+	while ((p = strstr(p, "stratad_"))) {
+		size_t len = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+		char *name = strndup(p, len);
+		bool dup = false;
+
+		for (i = 0; i < n; i++)
+			dup |= !strcmp(out[i], name);
+		if (dup) {
+			free(name);
+		} else {
+			assert_true(n < max);
+			out[n++] = name;
+		}
+		p += len;
+	}
+	return n;
+}
+
+/* Every metric /metrics can show is documented under its type, and
+ * every metric documented exists. */
+static void test_metrics(void **state)
+{
+	char *page = slurp(MAN_D), *sec = section(page, "METRICS");
+	char *text = NULL, *doc[64], *gauges, *counters, *hists;
+	struct dmet_snapshot snap;
+	size_t len = 0, nd, i, found = 0;
+	const char *p;
+	FILE *f = open_memstream(&text, &len);
+
+	memset(&snap, 0, sizeof(snap));
+	snap.have_kernel_stats = true; /* every optional metric */
+	snap.first_programmed_s = 1;
+	dmet_render(f, &snap);
+	fclose(f);
+	/* the sections of the page: gauges, then counters, then histograms */
+	gauges = strstr(sec, "Gauges:");
+	counters = strstr(sec, "Counters:");
+	hists = strstr(sec, "Histograms");
+	assert_non_null(gauges);
+	assert_non_null(counters);
+	assert_non_null(hists);
+	assert_true(gauges < counters && counters < hists);
+	for (p = text; (p = strstr(p, "# TYPE ")); p++) {
+		char name[128], type[32], tag[160], *at;
+
+		assert_int_equal(sscanf(p, "# TYPE %127s %31s", name, type), 2);
+		snprintf(tag, sizeof(tag), ".TP\n.B %s\n", name);
+		at = strstr(sec, tag);
+		if (!at) {
+			snprintf(tag, sizeof(tag), ".TP\n.BI %s{", name);
+			at = strstr(sec, tag);
+		}
+		if (!at)
+			fail_msg("stratad(8) METRICS does not document %s",
+				 name);
+		if (!strcmp(type, "gauge")     ? !(at > gauges && at < counters)
+		    : !strcmp(type, "counter") ? !(at > counters && at < hists)
+					       : at < hists)
+			fail_msg("%s is a %s, documented elsewhere", name,
+				 type);
+		found++;
+	}
+	assert_int_equal(found, 27);
+	nd = metric_names(sec, doc, 64);
+	for (i = 0; i < nd; i++) {
+		char want[160];
+
+		snprintf(want, sizeof(want), "# TYPE %s ", doc[i]);
+		if (!strstr(text, want))
+			fail_msg(
+				"stratad(8) documents %s, which /metrics does not show",
+				doc[i]);
+		free(doc[i]);
+	}
+	assert_int_equal(nd, found);
+	free(text);
+	free(sec);
+	free(page);
+}
+
+/* A daemon in this process with its API on a socketpair. */
+struct api_t {
+	sd_event *loop;
+	char *dir;
+	struct dt_daemon d;
+	struct dapi *api;
+	int fd;
+	char buf[1 << 16];
+	size_t len;
+};
+
+static bool api_have_line(void *arg)
+{
+	struct api_t *t = arg;
+	ssize_t n = recv(t->fd, t->buf + t->len, sizeof(t->buf) - 1 - t->len,
+			 MSG_DONTWAIT);
+
+	if (n > 0)
+		t->len += (size_t)n;
+	t->buf[t->len] = '\0';
+	return memchr(t->buf, '\n', t->len) != NULL;
+}
+
+/* Send @req, return the reply (parsed). */
+static struct json_object *api_call(struct api_t *t, const char *req)
+{
+	struct json_object *r;
+	char *nl;
+
+	assert_int_equal(send(t->fd, req, strlen(req), MSG_NOSIGNAL),
+			 (ssize_t)strlen(req));
+	if (!dt_run_until(t->loop, api_have_line, t, 3000))
+		fail_msg("no reply to %s", req);
+	nl = memchr(t->buf, '\n', t->len);
+	*nl = '\0';
+	r = json_tokener_parse(t->buf);
+	assert_non_null(r);
+	memmove(t->buf, nl + 1, t->len - (size_t)(nl - t->buf) - 1);
+	t->len -= (size_t)(nl - t->buf) + 1;
+	return r;
+}
+
+static const char *api_error(struct json_object *r)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(r, "error", &v))
+		fail_msg("no error in %s", json_object_to_json_string(r));
+	return json_object_get_string(v);
+}
+
+/* The bold words of the ".TP" tags and ".B"/".BR" lines in @text. */
+static bool bold_word(const char *text, const char *word, bool tags_only)
+{
+	const char *p = text;
+	size_t wl = strlen(word);
+
+	while ((p = strstr(p, "\n.B"))) {
+		const char *line = p + 1, *end = strchr(line, '\n'), *q;
+
+		p = line;
+		if (!end)
+			break;
+		if (tags_only &&
+		    (line < text + 4 || strncmp(line - 4, ".TP\n", 4)))
+			continue;
+		if (strncmp(line, ".B ", 3) && strncmp(line, ".BR ", 4))
+			continue;
+		for (q = strchr(line, ' '); q && q < end; q++) {
+			if (!strncmp(q, word, wl) &&
+			    (q[-1] == ' ' || q[-1] == '"') &&
+			    (q + wl == end || strchr(" ,\"", q[wl])))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The status reply's fields, every command and the error messages of
+ * malformed requests are in LOCAL API. */
+static void test_api(void **state)
+{
+	char *page = slurp(MAN_D), *raw = section(page, "LOCAL API");
+	char *sec = plain(raw), *st, *ste, want[512], *save = NULL, *list;
+	struct json_object *r, *ds;
+	struct api_t *t = calloc(1, sizeof(*t));
+	const char *e, *p;
+	int sv[2];
+	size_t i;
+	static const struct {
+		const char *req;
+		const char *err; /* NULL: the reply's error is in the page */
+	} bad[] = {
+		{ "not json\n", NULL },
+		{ "{}\n", NULL },
+		{ "{\"command\":\"COMMAND\"}\n", NULL },
+		{ "{\"command\":\"status\",\"timeoutMs\":-1}\n", NULL },
+		{ "{\"command\":\"get\"}\n", NULL },
+		{ "{\"command\":\"get\",\"what\":\"WHAT\"}\n", NULL },
+		{ "{\"command\":\"get\",\"what\":\"resources\",\"kind\":\"KIND\"}\n",
+		  NULL },
+		{ "{\"command\":\"wait\",\"sequence\":\"1\"}\n", NULL },
+		{ "{\"command\":\"wait\",\"generation\":-3}\n", NULL },
+		{ "{\"command\":\"endpoint\"}\n", NULL },
+		{ "{\"command\":\"endpoint\",\"endpoint\":\"ENDPOINT\"}\n",
+		  NULL },
+		{ "{\"command\":\"endpoint\",\"endpoint\":\"ENDPOINT\",\"wait\":true,\"timeoutMs\":1}\n",
+		  "timed out after 1 ms: endpoint ENDPOINT is not programmed" },
+		{ "{\"command\":\"wait\",\"generation\":99999,\"timeoutMs\":1}\n",
+		  "timed out after 1 ms: programmed" },
+	};
+
+	assert_non_null(t);
+	dlog_init(LOG_ERR, DLOG_STDERR, NULL);
+	assert_int_equal(sd_event_new(&t->loop), 0);
+	t->dir = dt_tmpdir();
+	dt_write(t->dir, "00-ns.yaml",
+		 "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
+	dt_pod(t->dir, "a", "10.65.0.1", "web");
+	dt_daemon_start(&t->d, t->loop, t->dir, NULL, NULL);
+	t->api = dapi_new(t->loop, t->d.sync, t->d.status, "directory");
+	assert_non_null(t->api);
+	dapi_set_directory(t->api, t->dir);
+	assert_int_equal(dsync_add_listener(t->d.sync, dapi_on_commit, t->api),
+			 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+			 0);
+	assert_int_equal(dapi_serve_fd(t->api, sv[0]), 0);
+	t->fd = sv[1];
+	dt_daemon_settle(&t->d);
+
+	/* every field of the status reply, and every field of its
+	 * "datastore", is a bold word of the status command's entry; every
+	 * tag there is a field */
+	st = strstr(raw, ".B {\\(dqcommand\\(dq:\\(dqstatus\\(dq}");
+	assert_non_null(st);
+	ste = strstr(st, "\n.RE\n");
+	assert_non_null(ste);
+	st = strndup(st, (size_t)(ste - st + 1));
+	r = api_call(t, "{\"command\":\"status\"}\n");
+	assert_non_null(
+		json_object_object_get_ex(r, "firstProgrammedSeconds", NULL));
+	json_object_object_foreach (r, k, v) {
+		(void)v;
+		if (!strcmp(k, "ok"))
+			continue;
+		if (!bold_word(st, k, true))
+			fail_msg(
+				"stratad(8): the status field \"%s\" is not documented",
+				k);
+	}
+	assert_true(json_object_object_get_ex(r, "datastore", &ds));
+	json_object_object_foreach (ds, dk, dv) {
+		(void)dv;
+		if (!bold_word(st, dk, false))
+			fail_msg(
+				"stratad(8): the status field \"datastore.%s\" is not documented",
+				dk);
+	}
+	for (p = st; (p = strstr(p, ".TP\n.B")); p += 4) {
+		char *line = strndup(p + 4, strcspn(p + 4, "\n")), *w;
+
+		for (w = strtok_r(strchr(line, ' '), " ,\"", &save); w;
+		     w = strtok_r(NULL, " ,\"", &save))
+			if (!json_object_object_get_ex(r, w, NULL))
+				fail_msg(
+					"stratad(8) documents the status field \"%s\", which the reply does not have",
+					w);
+		free(line);
+	}
+	json_object_put(r);
+	free(st);
+
+	/* every command the API names has its entry, and every "what" */
+	r = api_call(t, "{\"command\":\"COMMAND\"}\n");
+	e = strrchr(api_error(r), '(');
+	assert_non_null(e);
+	list = strdup(e + 1);
+	for (char *w = strtok_r(list, " ,)", &save); w;
+	     w = strtok_r(NULL, " ,)", &save)) {
+		if (!strcmp(w, "or"))
+			continue;
+		snprintf(want, sizeof(want), "{\"command\":\"%s\"", w);
+		if (!strstr(sec, want))
+			fail_msg("stratad(8) does not document the command %s",
+				 w);
+	}
+	free(list);
+	json_object_put(r);
+	r = api_call(t, "{\"command\":\"get\",\"what\":\"WHAT\"}\n");
+	e = strrchr(api_error(r), '(');
+	list = strdup(e + 1);
+	for (char *w = strtok_r(list, " ,)", &save); w;
+	     w = strtok_r(NULL, " ,)", &save)) {
+		if (!strcmp(w, "or"))
+			continue;
+		snprintf(want, sizeof(want),
+			 "{\"command\":\"get\",\"what\":\"%s\"", w);
+		if (!strstr(sec, want))
+			fail_msg("stratad(8) does not document get %s", w);
+	}
+	free(list);
+	json_object_put(r);
+
+	/* the error messages, as the page writes them */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = api_call(t, bad[i].req);
+		e = api_error(r);
+		if (bad[i].err) {
+			assert_string_equal(e, bad[i].err);
+			e = !strncmp(e, "timed out after 1 ms: endpoint", 30)
+				    ? "timed out after T ms: endpoint ENDPOINT is not programmed"
+				    : "timed out after T ms: PHASE[: LAST ERROR]";
+		}
+		if (!strstr(sec, e))
+			fail_msg(
+				"stratad(8) LOCAL API does not have the error \"%s\"",
+				e);
+		json_object_put(r);
+	}
+	snprintf(want, sizeof(want), "a request is larger than %u bytes",
+		 DAPI_MAX_REQUEST);
+	assert_non_null(strstr(sec, want));
+	snprintf(want, sizeof(want), "up to %u (default %u)",
+		 DAPI_MAX_TIMEOUT_MS, DAPI_DEFAULT_TIMEOUT_MS);
+	assert_non_null(strstr(sec, want));
+	assert_non_null(
+		strstr(sec, "permission denied: the local API is for root"));
+
+	close(t->fd);
+	dapi_free(t->api);
+	dt_daemon_stop(&t->d, false);
+	sd_event_unref(t->loop);
+	dt_rmdir(t->dir);
+	free(t);
+	free(sec);
+	free(raw);
+	free(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_keys),
 		cmocka_unit_test(test_conf_felix),
 		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_api),
 	};
 
 	return cmocka_run_group_tests_name("daemon_docs", tests, NULL, NULL);
