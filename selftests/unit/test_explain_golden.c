@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Golden files for stratactl explain (userspace/cli/explain.c, compiled
+ * into this test with the helpers it shares): what it prints, as text and
+ * as JSON, for flows over the example (examples/shop/, plus the staged
+ * policies of golden/explain/staged.yaml): allowed, denied by the PCI
+ * tier, passed on to later tiers and profiles, denied by a tier's
+ * default, staged policies' pending verdict, host endpoints, a NodePort
+ * (--orig-dst), IPv6, ICMP and ICMPv6; and its errors, with exit codes.
+ *
+ * STRATA_GOLDEN_UPDATE=1 rewrites the golden files from the output (then
+ * review the diff).
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cmp_test.h"
+
+#include "../../userspace/cli/common.c"
+#include "../../userspace/cli/explain.c"
+
+struct cli cli = { .prog = "stratactl" };
+
+#define EXAMPLE "../../examples/shop"
+#define STAGED	"golden/explain/staged.yaml"
+#define GOLDEN	"golden/explain/"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = 0;
+	return buf;
+}
+
+/* Run stratactl explain with @args (and -j first when @json: the global
+ * option); its output in *@out and *@err. Returns its exit status. */
+static int run(const char *const *args, bool json, char **out, char **err)
+{
+	char o[] = "/tmp/strata-golden-out-XXXXXX";
+	char e[] = "/tmp/strata-golden-err-XXXXXX";
+	int fo = mkstemp(o), fe = mkstemp(e), so, se, ret, argc = 0;
+	char *argv[40];
+
+	assert_true(fo >= 0 && fe >= 0);
+	while (args[argc]) {
+		assert_true(argc < 39);
+		argv[argc] = (char *)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	cli.json = json;
+	ret = cmd_explain(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	close(fo);
+	close(fe);
+	*out = slurp(o);
+	*err = slurp(e);
+	unlink(o);
+	unlink(e);
+	return ret;
+}
+
+static struct json_object *jp_get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/* @got must equal the golden file @name (or rewrite it). */
+static void golden(const char *name, const char *got)
+{
+	char path[256];
+	char *want;
+
+	snprintf(path, sizeof(path), GOLDEN "%s", name);
+	if (getenv("STRATA_GOLDEN_UPDATE")) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	if (!want)
+		fail_msg("%s: missing (STRATA_GOLDEN_UPDATE=1 writes it)",
+			 path);
+	if (strcmp(got, want)) {
+		fprintf(stderr, "%s differs\n--- got:\n%s--- want:\n%s", path,
+			got, want);
+		free(want);
+		fail();
+	}
+	free(want);
+}
+
+/*
+ * The flows. Each is explained over the example (and the staged policies
+ * when @staged) as text, and as JSON when @json; @verdict and @pending
+ * are the verdicts the JSON must give (checked apart from the golden
+ * files, so a regenerated file cannot hide a changed verdict).
+ */
+static const struct flow {
+	const char *name;
+	const char *args[16];
+	bool staged, json;
+	const char *verdict, *pending;
+} flows[] = {
+	/* allowed on one node: pci passes, platform's default passes,
+	 * the Kubernetes policy allows */
+	{ "01-web-to-api",
+	  { "--from", "frontend/web-0", "--to", "backend/api-0", "--dport",
+	    "9000", NULL },
+	  false,
+	  true,
+	  "allow",
+	  NULL },
+	/* allowed by a profile (frontend has no egress policy) */
+	{ "02-web-to-internet",
+	  { "--from", "frontend/web-0", "--to", "93.184.216.34", "--dport",
+	    "443", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	/* denied by the PCI tier: the quarantine feed, both ways */
+	{ "03-quarantine-icmp",
+	  { "--from", "198.51.100.7", "--to", "frontend/web-0", "--proto",
+	    "icmp", NULL },
+	  false,
+	  true,
+	  "deny",
+	  NULL },
+	{ "04-web-to-quarantine",
+	  { "--from", "frontend/web-0", "--to", "203.0.113.66", "--dport", "80",
+	    NULL },
+	  false,
+	  false,
+	  "deny",
+	  NULL },
+	/* denied by the platform tier: cloud metadata */
+	{ "05-metadata",
+	  { "--from", "backend/api-0", "--to", "169.254.169.254", "--dport",
+	    "80", NULL },
+	  false,
+	  false,
+	  "deny",
+	  NULL },
+	/* across nodes, allowed by platform.allow-monitoring (named port) */
+	{ "06-prometheus-scrapes-api",
+	  { "--from", "monitoring/prometheus-0", "--to", "backend/api-0",
+	    "--dport", "9100", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	/* denied by the default tier's end; a staged policy would allow */
+	{ "07-api-to-postgres-staged",
+	  { "--from", "backend/api-0", "--to", "db/postgres-0", "--dport",
+	    "5432", NULL },
+	  true,
+	  true,
+	  "deny",
+	  "allow" },
+	/* a staged policy would deny where the end of a tier does today */
+	{ "08-ping-web-staged",
+	  { "--from", "kube-system/coredns-0", "--to", "10.65.0.10", "--proto",
+	    "icmp", NULL },
+	  true,
+	  false,
+	  "deny",
+	  "deny" },
+	/* a host endpoint: failsafe SSH, and its profile */
+	{ "09-ssh-to-node",
+	  { "--from", "10.0.0.5", "--to", "node-1-eth0", "--dport", "22",
+	    NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	{ "10-node-to-node",
+	  { "--from", "node-1-eth0", "--to", "node-2-eth0", "--proto", "udp",
+	    "--dport", "8472", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	/* NodePorts: translated on node-2, the pod on node-1 */
+	{ "11-nodeport",
+	  { "--from", "10.0.0.5", "--to", "frontend/web-0", "--dport", "8080",
+	    "--orig-dst", "10.0.0.12:30080", NULL },
+	  false,
+	  true,
+	  "allow",
+	  NULL },
+	{ "12-nodeport-denied",
+	  { "--from", "192.0.2.200", "--to", "frontend/web-0", "--dport",
+	    "8080", "--orig-dst", "10.0.0.12:30080", NULL },
+	  false,
+	  false,
+	  "deny",
+	  NULL },
+	/* IPv6 */
+	{ "13-web-to-api-v6",
+	  { "--from", "frontend/web-0", "--to", "backend/api-0", "--dport",
+	    "9000", "-6", NULL },
+	  false,
+	  true,
+	  "allow",
+	  NULL },
+	{ "14-quarantine-icmpv6",
+	  { "--from", "2001:db8:bad::1", "--to", "frontend/web-0", "--proto",
+	    "icmpv6", "--icmp-type", "128", NULL },
+	  false,
+	  false,
+	  "deny",
+	  NULL },
+	/* DNS: allowed by the platform tier, UDP */
+	{ "15-dns",
+	  { "--from", "db/postgres-0", "--to", "kube-system/coredns-0",
+	    "--proto", "udp", "--dport", "53", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	/* Deny rules reject with --reject; an established connection */
+	{ "16-reject",
+	  { "--from", "frontend/web-0", "--to", "203.0.113.66", "--dport", "80",
+	    "--reject", NULL },
+	  false,
+	  false,
+	  "reject",
+	  NULL },
+	{ "17-established",
+	  { "--from", "backend/api-0", "--to", "db/postgres-0", "--dport",
+	    "5432", "--ct", "established", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	/* workload to its host: DefaultEndpointToHostAction */
+	{ "18-pod-to-host",
+	  { "--from", "frontend/web-0", "--to", "host", "--dport", "10250",
+	    "--felix", "DefaultEndpointToHostAction=Accept", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+};
+
+static void explain_flows(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
+		const struct flow *fl = &flows[i];
+		const char *args[24];
+		char *out, *err, name[96];
+		struct json_object *j;
+		size_t n = 0, k;
+
+		args[n++] = "-f";
+		args[n++] = EXAMPLE;
+		if (fl->staged) {
+			args[n++] = "-f";
+			args[n++] = STAGED;
+		}
+		for (k = 0; fl->args[k]; k++)
+			args[n++] = fl->args[k];
+		args[n] = NULL;
+
+		if (run(args, false, &out, &err) != EXIT_OK)
+			fail_msg("%s: %s", fl->name, err);
+		assert_string_equal(err, "");
+		snprintf(name, sizeof(name), "%s.txt", fl->name);
+		golden(name, out);
+		free(out);
+		free(err);
+
+		assert_int_equal(run(args, true, &out, &err), EXIT_OK);
+		assert_string_equal(err, "");
+		j = json_tokener_parse(out);
+		assert_non_null(j);
+		if (strcmp(json_object_get_string(jp_get(j, "verdict")),
+			   fl->verdict))
+			fail_msg("%s: verdict %s, not %s", fl->name,
+				 json_object_get_string(jp_get(j, "verdict")),
+				 fl->verdict);
+		if (fl->pending)
+			assert_string_equal(json_object_get_string(
+						    jp_get(jp_get(j, "pending"),
+							   "verdict")),
+					    fl->pending);
+		else
+			assert_null(jp_get(j, "pending"));
+		json_object_put(j);
+		if (fl->json) {
+			snprintf(name, sizeof(name), "%s.json", fl->name);
+			golden(name, out);
+		}
+		free(out);
+		free(err);
+	}
+}
+
+/* Errors: exit codes and exact messages. */
+static void explain_errors(void **state)
+{
+	static const struct {
+		const char *args[16];
+		int ret;
+		const char *err; /* the first line of stderr */
+	} cases[] = {
+		{ { NULL },
+		  EXIT_USAGE,
+		  "stratactl: --from and --to are needed\n" },
+		{ { "--from", "a", "--to", "b", "--proto", "udp", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --dport is needed for udp\n" },
+		{ { "--from", "a", "--to", "b", "--proto", "icmp", "--dport",
+		    "1", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --sport and --dport go with tcp, udp, sctp, udplite or dccp\n" },
+		{ { "--from", "a", "--to", "b", "--dport", "1", "--icmp-type",
+		    "3", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --icmp-type and --icmp-code go with icmp or icmpv6\n" },
+		{ { "--from", "a", "--to", "b", "--proto", "icmp",
+		    "--icmp-code", "1", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --icmp-code needs --icmp-type\n" },
+		{ { "--from", "a", "--to", "b", "--dport", "1", "--reject",
+		    NULL },
+		  EXIT_USAGE,
+		  "stratactl: --felix and --reject go with manifests\n" },
+		{ { "-f", "x", "--kernel", "--from", "a", "--to", "b",
+		    "--dport", "1", "--felix", "A=b", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --felix does not go with --kernel (the kernel's settings apply)\n" },
+		{ { "--from", "a", "--to", "b", "--dport", "1", "--frob",
+		    NULL },
+		  EXIT_USAGE,
+		  "stratactl: unknown option \"--frob\"\n" },
+		{ { "--from", "a", "--to", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --to needs an argument\n" },
+		{ { "--from", "a", "--to", "b", "--dport", "1", "--ct", "maybe",
+		    NULL },
+		  EXIT_USAGE,
+		  "stratactl: --ct needs new, established, related or invalid\n" },
+		{ { "--from", "a", "--to", "b", "--dport", "1", "-o", "yaml",
+		    NULL },
+		  EXIT_USAGE,
+		  "stratactl: -o needs \"text\" or \"json\"\n" },
+		{ { "-f", EXAMPLE, "--from", "a", "--to", "b", "--dport", "1",
+		    "--felix", "A", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --felix needs KEY=VALUE\n" },
+		{ { "--from", "a", "--to", "b", "--dport", "70000", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --dport: \"70000\" is not a number from 0 to 65535\n" },
+		{ { "--from", "a", "--to", "b", "--proto", "icmp",
+		    "--icmp-type", "256", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --icmp-type: \"256\" is not a number from 0 to 255\n" },
+		{ { "-f", EXAMPLE, "--from", "nosuch/pod", "--to", "10.1.1.1",
+		    "--dport", "1", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --from nosuch/pod: no such pod, WorkloadEndpoint or HostEndpoint in the manifests\n" },
+		{ { "-f", EXAMPLE, "--from", "frontend/web-0", "--to",
+		    "hep:nosuch", "--dport", "1", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --to hep:nosuch: no such pod, WorkloadEndpoint or HostEndpoint in the manifests\n" },
+		{ { "-f", EXAMPLE, "--from", "db/postgres-0", "--to",
+		    "frontend/web-0", "--dport", "1", "-6", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --from db/postgres-0 has no IPv6 address\n" },
+		{ { "-f", EXAMPLE, "--from", "10.1.1.1", "--to", "fd00::1",
+		    "--dport", "1", "--node", "node-1", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --to fd00::1 is not an IPv4 address\n" },
+		{ { "-f", EXAMPLE, "--from", "frontend/web-0", "--to",
+		    "backend/api-0", "--proto", "icmp", "-6", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: protocol icmp does not go with IPv6 (use icmpv6)\n" },
+		{ { "-f", EXAMPLE, "--from", "frontend/web-0", "--to",
+		    "backend/api-0", "--dport", "1", "--orig-dst",
+		    "10.0.0.12:x", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --orig-dst: \"x\" is not a number from 0 to 65535\n" },
+		{ { "-f", EXAMPLE, "--from", "10.0.0.5", "--to",
+		    "frontend/web-0", "--dport", "1", "--orig-dst", "fd00::1",
+		    NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --orig-dst fd00::1 is not an IPv4 address\n" },
+		{ { "-f", EXAMPLE, "--from", "frontend/web-0", "--to",
+		    "backend/api-0", "--dport", "1", "--orig-dst", "svc:80",
+		    NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --orig-dst svc:80: not ADDRESS, IPV4:PORT or [IPV6]:PORT\n" },
+		{ { "-f", EXAMPLE, "--from", "frontend/web-0", "--to",
+		    "backend/api-0", "--dport", "1", "--felix", "VXLANPort=x",
+		    NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --felix VXLANPort: \"x\" is not a port\n" },
+		{ { "-f", EXAMPLE, "--from", "10.1.1.1", "--to", "10.2.2.2",
+		    "--dport", "1", NULL },
+		  EXIT_USAGE,
+		  "stratactl: neither end is a workload or host of a known node: give --node\n" },
+		{ { "-f", EXAMPLE, "--from", "host", "--to", "10.2.2.2",
+		    "--dport", "1", NULL },
+		  EXIT_USAGE,
+		  "stratactl: --from host: which node? give --node\n" },
+		{ { "-f", EXAMPLE, "--from", "host:10.0.0", "--to", "10.2.2.2",
+		    "--dport", "1", NULL },
+		  EXIT_INVALID,
+		  "stratactl: explain: --from host:10.0.0: \"10.0.0\" is not an address\n" },
+		{ { "-f", "golden/validate/bad-shop", "--from", "a", "--to",
+		    "b", "--dport", "1", NULL },
+		  EXIT_INVALID,
+		  NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out, *err;
+		int ret = run(cases[i].args, false, &out, &err);
+
+		if (ret != cases[i].ret)
+			fail_msg("case %zu: exit %d, not %d: %s", i, ret,
+				 cases[i].ret, err);
+		assert_string_equal(out, "");
+		if (!cases[i].err) {
+			assert_non_null(
+				strstr(err, " errors in the manifests\n"));
+		} else if (strncmp(err, cases[i].err, strlen(cases[i].err))) {
+			fail_msg("case %zu: %s", i, err);
+		}
+		/* usage errors print the grammar after the message */
+		if (ret == EXIT_USAGE)
+			assert_non_null(
+				strstr(err, "\nUsage: stratactl explain "));
+		else if (cases[i].err)
+			assert_string_equal(err, cases[i].err);
+		free(out);
+		free(err);
+	}
+}
+
+/* Without manifests the running kernel is read: unreachable here unless
+ * the module is loaded (then the end is not in it). */
+static void explain_kernel(void **state)
+{
+	const char *args[] = { "--from",   "pod:x/nosuch", "--to",
+			       "10.1.1.1", "--dport",	   "1",
+			       NULL };
+	char *out, *err;
+	int ret = run(args, false, &out, &err);
+
+	assert_string_equal(out, "");
+	if (ret == EXIT_INVALID)
+		assert_string_equal(
+			err,
+			"stratactl: explain: --from pod:x/nosuch: no such endpoint in the kernel\n");
+	else if (ret == EXIT_UNREACHABLE)
+		assert_non_null(strstr(err, "stratactl: connect: "));
+	else
+		assert_int_equal(ret, EXIT_PERM);
+	free(out);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(explain_flows),
+		cmocka_unit_test(explain_errors),
+		cmocka_unit_test(explain_kernel),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
