@@ -12,6 +12,9 @@
 #   make vm-shell        a shell in the test VM with strata.ko loaded
 #   make dkms-check      DKMS add/build/install on the host, modprobe in the VM
 #   make dkms-install    install the module with DKMS for KVER
+#   make install         install stratactl, stratad, man pages, the systemd
+#                        unit, the example configuration, bash completion
+#                        (DESTDIR=, PREFIX=/usr/local; make uninstall)
 #   make bench-core      classifier benchmark (build/bench-core.json)
 #   make bench-selector  label index benchmark (build/bench-selector.json)
 #   make bench-compile   compile at 100,000 pods (build/bench-compile.json)
@@ -89,6 +92,69 @@ dkms-uninstall:
 	dkms remove -m strata -v $(DKMS_VERSION) --all || true
 	rm -rf /usr/src/strata-$(DKMS_VERSION)
 
+# Userspace installation. The module is installed with DKMS (dkms-install).
+# stratad reads /etc/strata/stratad.conf whatever PREFIX is: the example is
+# installed there only when there is no such file, and uninstall removes it
+# only when it is still the example.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/strata
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+CONFDIR := /etc/strata
+INSTALL ?= install
+
+$(BUILD)/stratad.service: $(TOP)/userspace/daemon/stratad.service.in FORCE
+	@mkdir -p $(dir $@)
+	@sed 's|@SBINDIR@|$(SBINDIR)|g' $< >$@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+
+install: $(BUILD)/stratad.service
+	$(MAKE) -C $(TOP)/userspace O=$(BUILD)
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(CONFDIR) $(DESTDIR)$(CONFDIR)/resources.d
+	$(INSTALL) -m 0755 $(BUILD)/bin/stratactl $(BUILD)/bin/stratad \
+		$(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0644 $(TOP)/userspace/man/stratactl.8 \
+		$(TOP)/userspace/man/stratad.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(TOP)/userspace/man/stratad.conf.5 \
+		$(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(BUILD)/stratad.service $(DESTDIR)$(UNITDIR)/
+	$(INSTALL) -m 0644 $(TOP)/userspace/daemon/stratad.conf.example \
+		$(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 0644 $(TOP)/userspace/completion/stratactl \
+		$(TOP)/userspace/completion/stratad $(DESTDIR)$(BASHCOMPDIR)/
+	@if [ -e $(DESTDIR)$(CONFDIR)/stratad.conf ]; then \
+		echo "keeping $(DESTDIR)$(CONFDIR)/stratad.conf (the example is $(DOCDIR)/stratad.conf.example)"; \
+	else \
+		echo "$(INSTALL) -m 0644 stratad.conf.example $(DESTDIR)$(CONFDIR)/stratad.conf"; \
+		$(INSTALL) -m 0644 $(TOP)/userspace/daemon/stratad.conf.example \
+			$(DESTDIR)$(CONFDIR)/stratad.conf; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/stratactl $(DESTDIR)$(SBINDIR)/stratad \
+		$(DESTDIR)$(MANDIR)/man8/stratactl.8 \
+		$(DESTDIR)$(MANDIR)/man8/stratad.8 \
+		$(DESTDIR)$(MANDIR)/man5/stratad.conf.5 \
+		$(DESTDIR)$(UNITDIR)/stratad.service \
+		$(DESTDIR)$(BASHCOMPDIR)/stratactl $(DESTDIR)$(BASHCOMPDIR)/stratad
+	@if cmp -s $(TOP)/userspace/daemon/stratad.conf.example \
+		$(DESTDIR)$(CONFDIR)/stratad.conf; then \
+		echo "rm -f $(DESTDIR)$(CONFDIR)/stratad.conf"; \
+		rm -f $(DESTDIR)$(CONFDIR)/stratad.conf; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/stratad.conf ]; then \
+		echo "keeping $(DESTDIR)$(CONFDIR)/stratad.conf (changed)"; \
+	fi
+	rm -f $(DESTDIR)$(DOCDIR)/stratad.conf.example
+	@for d in $(DESTDIR)$(DOCDIR) $(DESTDIR)$(CONFDIR)/resources.d \
+		$(DESTDIR)$(CONFDIR); do \
+		rmdir $$d 2>/dev/null && echo "rmdir $$d" || true; \
+	done
+
 vm-shell: all
 	$(VM_RUN) --shell
 
@@ -135,6 +201,8 @@ scale-k8s:
 style:
 	@$(TOP)/scripts/style.sh
 
+FORCE:
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
 	rm -rf $(BUILD)
@@ -142,5 +210,5 @@ clean:
 		-o -name '*.mod.c' \) -delete
 
 .PHONY: all module userspace deps unit vm-check dkms-check check demo \
-	dkms-install dkms-uninstall vm-shell bench-core bench-selector bench-compile bench-daemon fuzz-image \
+	dkms-install dkms-uninstall install uninstall FORCE vm-shell bench-core bench-selector bench-compile bench-daemon fuzz-image \
 	fuzz-selector fuzz-res scale-etcd scale-k8s style clean
