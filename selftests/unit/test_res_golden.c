@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "res_test.h"
 
+#include "../../userspace/cli/apiclient.c"
 #include "../../userspace/cli/common.c"
 #include "../../userspace/cli/get.c"
 #include "../../userspace/cli/validate.c"
@@ -189,9 +190,9 @@ static void usage_errors(void **state)
 		  EXIT_USAGE,
 		  "stratactl: unknown kind \"pods\"\n" },
 		{ cmd_get,
-		  { "gnp", NULL },
-		  EXIT_USAGE,
-		  "stratactl: -f PATH is needed (reading from stratad is not available yet)\n" },
+		  { "gnp", "--socket", "/nonexistent/stratad.sock", NULL },
+		  EXIT_UNREACHABLE,
+		  "stratactl: stratad is not reachable at /nonexistent/stratad.sock: No such file or directory\n" },
 		{ cmd_get,
 		  { "gnp", "-o", "xml", "-f", "x", NULL },
 		  EXIT_USAGE,
