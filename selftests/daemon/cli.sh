@@ -21,6 +21,7 @@ ip netns exec "$H" stratad -c userspace/daemon/stratad.conf.example \
 	-o api_socket="$STRATAD_SOCKET" -o endpoint_status_dir="$SD_STATUS" \
 	-o metrics_port=0 -o log_target=stderr -o resync_interval=0 \
 	>>"$SD_LOG" 2>&1 &
+# shellcheck disable=SC2034 # daemon.inc's sd_stop and sd_exit use it
 SD_PID=$!
 sd_ready "stratad with the shipped example configuration programs examples/shop" ||
 	ktap_finish
