@@ -431,9 +431,10 @@ static int ask_dir(int fd, char **dir)
 	json_object_put(req);
 	if (ret)
 		return ret;
+	/* the daemon answered: an error reply is its refusal, as for get */
 	if (!cli_api_ok(rep, "status")) {
 		json_object_put(rep);
-		return EXIT_UNREACHABLE;
+		return EXIT_KERNEL;
 	}
 	v = cli_api_get(rep, "datastore.directory");
 	if (!v) {
