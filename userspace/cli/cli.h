@@ -32,11 +32,17 @@ extern struct cli cli;
 
 typedef void (*cli_usage_fn)(FILE *f);
 
+/*
+ * @values: the words whose next word is a value that may be anything,
+ * "-h" and "--help" included (a name, a path, an interface): there it is
+ * that value, not a request for the usage (main.c); NULL: none
+ */
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 	cli_usage_fn usage;
+	const char *const *values;
 };
 
 /* common.c */
