@@ -17,6 +17,17 @@
 #                                                                    DNAT 10.0.0.11:30080                  192.0.2.5, 192.0.2.200,
 #                                                                    -> 10.65.0.10:8080                    2001:db8:bad::1
 #
+#    Then node-2 and the PCI cardholder zone the same way: Postgres reached
+#    by the API (a service account cleared for PCI) and by Prometheus (the
+#    exporter's port), anyone else logged (the kernel's log lines are
+#    checked) and denied by pci.cardholder-zone, Postgres's own egress
+#    limited to DNS, and the rest passed on by the tier's last policy. The
+#    other node's pods are addresses of the outside peer.
+#
+#    pg    (se-pg)   10.65.2.10 == cali2fa6b784459 \
+#    prom  (se-prom) 10.65.3.10 == cali049041c9a8a  host (se-h) == eth0 10.0.0.1/24 == out (se-out) 10.0.0.2, api-0 10.65.1.10,
+#                                                                                        web-0 10.65.0.10, coredns-0 10.65.4.10
+#
 # 2. Random: a seeded generator writes tiers (default deny or pass),
 #    policies (allow, deny, pass, log and reject rules over protocols,
 #    ports, ranges, nets, sets and their negations), profiles, four pods'
@@ -200,7 +211,7 @@ done <"$SE_TMP/shop.out"
 # shellcheck disable=SC2086 # $K is several words
 run ip netns exec "$H" stratactl explain $K --from 198.51.100.7 --to frontend/web-0 --dport 8080
 check_out "the deciding rule with its manifest line" \
-	"^verdict: deny at node-1 forward: ingress policy of pod frontend/web-0, GlobalNetworkPolicy pci.quarantine ingress rule 0 \(examples/shop/30-pci.yaml:14\)$"
+	"^verdict: deny at node-1 forward: ingress policy of pod frontend/web-0, GlobalNetworkPolicy pci.quarantine ingress rule 0 \(examples/shop/30-pci.yaml:18\)$"
 run ip netns exec "$H" stratactl explain --node node-1 --from 198.51.100.7 --to frontend/web-0 --dport 8080
 check_out "without manifests, the kernel's names (and the rule's index, from its cookie)" \
 	"^verdict: deny at node-1 forward: ingress policy of pod frontend/web-0, GlobalNetworkPolicy pci.quarantine ingress rule 0$"
@@ -219,6 +230,105 @@ check_out "without manifests, the kernel's names (and the rule's index, from its
 	probes "$SE_TMP/shop.out"
 } >"$SE_TMP/shop.net"
 report "$SE_TMP/shop.net" "$SE_TMP/shop.out" ""
+topo_cleanup
+SE_TMP=$(mktemp -d)
+SE_NREMOTE=0
+
+# ---------------------------------------------------------------------
+# 1b. the example on node-2: the cardholder zone
+# ---------------------------------------------------------------------
+enforce_reset || { log_test "fresh module" 1; ktap_finish; }
+PG4=10.65.2.10 PROM4=10.65.3.10
+
+topo_host && topo_ns pg prom out || { log_test "namespaces" 1; ktap_finish; }
+topo_pod pg cali2fa6b784459 $PG4 fd00:65:2::10
+topo_pod prom cali049041c9a8a $PROM4 fd00:65:3::10
+topo_remote out eth0 10.0.0 fd00:10
+cat >>"$SE_TMP/host.batch" <<EOF
+route add 10.65.0.0/24 via $OUT4
+route add 10.65.1.0/24 via $OUT4
+route add 10.65.4.0/24 via $OUT4
+EOF
+cat >>"$SE_TMP/out.batch" <<EOF
+addr add $API4/32 dev eth0
+addr add $WEB4/32 dev eth0
+addr add $DNS4/32 dev eth0
+EOF
+topo_up || { log_test "topology" 1; ktap_finish; }
+
+check "examples/shop compiled for node-2 and applied" \
+	ctl compile -f examples/shop --node node-2 --apply
+check_out "as one transaction" "^applied [0-9]+ changes: generation 1$"
+
+# the other node's pods send from the outside peer (SRCADDR); with
+# --kernel, explain knows them by their addresses (outside this node)
+K2="--kernel -f examples/shop --node node-2"
+cat >"$SE_TMP/shop2.want" <<EOF
+0 out $PG4 tcp 5432 41000 $API4 allow $K2 --from $API4 --to db/postgres-0 --dport 5432 --sport 41000
+1 out $PG4 tcp 5432 41001 $WEB4 deny $K2 --from $WEB4 --to db/postgres-0 --dport 5432 --sport 41001
+2 out $PG4 tcp 9187 41002 $API4 deny --node node-2 --from $API4 --to db/postgres-0 --dport 9187 --sport 41002
+3 prom $PG4 tcp 9187 41003 - allow $K2 --from monitoring/prometheus-0 --to db/postgres-0 --dport 9187 --sport 41003
+4 prom $PG4 tcp 5432 41004 - deny --node node-2 --from monitoring/prometheus-0 --to db/postgres-0 --dport 5432 --sport 41004
+5 pg $DNS4 udp 53 41005 - allow $K2 --from db/postgres-0 --to $DNS4 --proto udp --dport 53 --sport 41005
+6 pg $OUT4 tcp 443 41006 - deny --node node-2 --from db/postgres-0 --to $OUT4 --dport 443 --sport 41006
+7 prom $API4 tcp 9100 41007 - allow $K2 --from monitoring/prometheus-0 --to $API4 --dport 9100 --sport 41007
+8 out $PROM4 tcp 9090 41008 - allow --node node-2 --from $OUT4 --to monitoring/prometheus-0 --dport 9090 --sport 41008
+EOF
+awk '{ w = $8; $8 = "--"; print > "/dev/stdout"; print $1, w > "'"$SE_TMP"'/shop2.verdicts" }' \
+	"$SE_TMP/shop2.want" >"$SE_TMP/shop2"
+flows "$SE_TMP/shop2"
+while read -r n ns dst proto port sport src v args; do
+	w=$(awk -v n="$n" '$1 == n { print $2 }' "$SE_TMP/shop2.verdicts")
+	check_eq "explain $args: $w" "$v" "$w"
+	[ "$v" = "$w" ] || sed 's/^/# /' "$SE_TMP/shop2.$n.err"
+done <"$SE_TMP/shop2.out"
+
+# the cardholder zone's deciding rules, with their manifest lines
+# shellcheck disable=SC2086 # $K2 is several words
+run ip netns exec "$H" stratactl explain $K2 --from $API4 --to db/postgres-0 --dport 5432
+check_out "the API's cleared service account: allowed by pci.cardholder-zone" \
+	"^        GlobalNetworkPolicy pci.cardholder-zone: allow, ingress rule 0 \(examples/shop/30-pci.yaml:40\)$"
+# shellcheck disable=SC2086
+run ip netns exec "$H" stratactl explain $K2 --from $WEB4 --to db/postgres-0 --dport 5432
+check_out "anyone else: denied by pci.cardholder-zone" \
+	"^verdict: deny at node-2 forward: ingress policy of pod db/postgres-0, GlobalNetworkPolicy pci.cardholder-zone ingress rule 3 \(examples/shop/30-pci.yaml:60\)$"
+check_out "anyone else: logged first" \
+	"^          logged by ingress rule 2 \(examples/shop/30-pci.yaml:57\)$"
+# shellcheck disable=SC2086
+run ip netns exec "$H" stratactl explain $K2 --from $OUT4 --to monitoring/prometheus-0 --dport 9090
+check_out "outside the zone: passed on by the PCI tier's last policy" \
+	"^        GlobalNetworkPolicy pci.pass-out-of-scope: pass, ingress rule 0 \(examples/shop/30-pci.yaml:83\)$"
+
+kmsg_mark explain-node-2
+{
+	net_ns
+	echo "listen pg tcp 5432,9187"
+	echo "listen prom tcp 9090"
+	echo "listen out tcp 443,9100"
+	echo "listen out udp 53"
+	echo "timeout 2000"
+	echo "@ example, node-2"
+	probes "$SE_TMP/shop2.out"
+} >"$SE_TMP/shop2.net"
+report "$SE_TMP/shop2.net" "$SE_TMP/shop2.out" ""
+
+# the kernel's log lines from pci.cardholder-zone's log rules, for the
+# connections it denied: to Postgres (ingress rule 2), from it (egress
+# rule 1); none for the allowed ones
+log=$(kmsg_since explain-node-2)
+for l in "rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$WEB4 sport=41001 dst=$PG4 dport=5432" \
+	"rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$API4 sport=41002 dst=$PG4 dport=9187" \
+	"rule=1 endpoint=pod:db/postgres-0 list=egress proto=6 src=$PG4 sport=41006 dst=$OUT4 dport=443"; do
+	if printf '%s\n' "$log" | grep -q "log tier=tier:pci policy=gnp:pci.cardholder-zone $l "; then
+		log_test "log line: pci.cardholder-zone $l" 0
+	else
+		diag "no such line in:" "$(printf '%s\n' "$log" | grep 'log tier' | head -20)"
+		log_test "log line: pci.cardholder-zone $l" 1
+	fi
+done
+check_eq "no log line for the allowed connections" \
+	"$(printf '%s\n' "$log" | grep -Ec "log tier=.* sport=4100[03578] ")" 0
+
 topo_cleanup
 SE_TMP=$(mktemp -d)
 # shellcheck disable=SC2034 # enforce.inc's

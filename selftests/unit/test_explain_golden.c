@@ -4,8 +4,9 @@
  * into this test with the helpers it shares): what it prints, as text and
  * as JSON, for flows over the example (examples/shop/, plus the staged
  * policies of golden/explain/staged.yaml): allowed, denied by the PCI
- * tier, passed on to later tiers and profiles, denied by a tier's
- * default, staged policies' pending verdict, host endpoints, a NodePort
+ * tier (quarantine, and the cardholder zone after a log rule), passed on
+ * to later tiers and profiles, denied by a tier's default, staged
+ * policies' pending verdict, host endpoints, a NodePort
  * (--orig-dst), IPv6, ICMP and ICMPv6; and its errors, with exit codes.
  *
  * STRATA_GOLDEN_UPDATE=1 rewrites the golden files from the output (then
@@ -182,13 +183,15 @@ static const struct flow {
 	  false,
 	  "allow",
 	  NULL },
-	/* denied by the default tier's end; a staged policy would allow */
+	/* allowed by the PCI tier's cardholder zone (the API's service
+	 * account is cleared); a staged policy of a later tier is not
+	 * reached */
 	{ "07-api-to-postgres-staged",
 	  { "--from", "backend/api-0", "--to", "db/postgres-0", "--dport",
 	    "5432", NULL },
 	  true,
 	  true,
-	  "deny",
+	  "allow",
 	  "allow" },
 	/* a staged policy would deny where the end of a tier does today */
 	{ "08-ping-web-staged",
@@ -243,7 +246,7 @@ static const struct flow {
 	  false,
 	  "deny",
 	  NULL },
-	/* DNS: allowed by the platform tier, UDP */
+	/* DNS, UDP: the cardholder zone's only egress (Postgres is in it) */
 	{ "15-dns",
 	  { "--from", "db/postgres-0", "--to", "kube-system/coredns-0",
 	    "--proto", "udp", "--dport", "53", NULL },
@@ -274,6 +277,30 @@ static const struct flow {
 	  false,
 	  "allow",
 	  NULL },
+	/* the cardholder zone: anyone else to Postgres is logged, then
+	 * denied; Prometheus scrapes the exporter */
+	{ "19-web-to-postgres",
+	  { "--from", "frontend/web-0", "--to", "db/postgres-0", "--dport",
+	    "5432", NULL },
+	  false,
+	  true,
+	  "deny",
+	  NULL },
+	{ "20-prometheus-scrapes-postgres",
+	  { "--from", "monitoring/prometheus-0", "--to", "db/postgres-0",
+	    "--dport", "9187", NULL },
+	  false,
+	  false,
+	  "allow",
+	  NULL },
+	/* denied by the default tier's end; a staged policy would allow */
+	{ "21-prometheus-probes-web-staged",
+	  { "--from", "monitoring/prometheus-0", "--to", "frontend/web-0",
+	    "--dport", "8080", NULL },
+	  true,
+	  true,
+	  "deny",
+	  "allow" },
 };
 
 static void explain_flows(void **state)

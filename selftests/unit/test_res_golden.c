@@ -146,7 +146,7 @@ static void validate_example(void **state)
 	char *out, *err;
 
 	assert_int_equal(run(cmd_validate, args, &out, &err), EXIT_OK);
-	assert_string_equal(out, "34 resources valid\n");
+	assert_string_equal(out, "35 resources valid\n");
 	assert_string_equal(err, "");
 	free(out);
 	free(err);

@@ -305,7 +305,7 @@ static void example(void **state)
 	assert_string_equal(m, "");
 	free(m);
 	assert_int_equal(rset_count(s, RES_TIER), 5);
-	assert_int_equal(rset_count(s, RES_GNP), 6);
+	assert_int_equal(rset_count(s, RES_GNP), 7);
 	assert_int_equal(rset_count(s, RES_NP), 7);
 	assert_int_equal(rset_count(s, RES_PROFILE), 11);
 	assert_int_equal(rset_count(s, RES_WEP), 5);
