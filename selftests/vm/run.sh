@@ -172,6 +172,11 @@ fi
 #                        sanity checks, red zones, poisoning and owner tracking for
 #                        the module's own slab caches (glob match on the name)
 #   watchdog_thresh=60   soft lockup after 120 s, not 20 s: TCG is slow
+#   softlockup_panic=1 panic_print=0x20
+#                        a soft lockup fails the run anyway: panic at once rather
+#                        than wait for the timeout, and print the whole kernel log
+#                        to the console on panic, so that the stack traces "quiet"
+#                        kept off the console reach console.log
 #   rcupdate.rcu_cpu_stall_timeout=300   (the maximum 6.1 accepts)
 #   sysctl.kernel.hung_task_timeout_secs=600
 #                        hung_task_timeout_secs is a sysctl, not a boot parameter:
@@ -183,7 +188,8 @@ fi
 #                        scheduling skew) and falls back to HPET: clock_gettime()
 #                        then is a syscall plus MMIO exits, 3.5x slower
 append="console=ttyS0 panic=-1 quiet slab_nomerge slub_debug=FZPU,strata*"
-append+=" watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=300"
+append+=" watchdog_thresh=60 softlockup_panic=1 panic_print=0x20"
+append+=" rcupdate.rcu_cpu_stall_timeout=300"
 append+=" sysctl.kernel.hung_task_timeout_secs=600 log_buf_len=8M printk.devkmsg=on"
 append+=" tsc=reliable"
 append+=${extra_append:+" $extra_append"}
