@@ -262,9 +262,9 @@ dmesg | grep 'strata' | grep -v 'loading out-of-tree\|taint' | tail -n3
 if stratactl explain --help >/dev/null 2>&1; then
 	say "Why was SSH denied? stratactl explain, over the live kernel state"
 	echo "(--kernel: decide over the kernel's state; the manifests only give names and lines)"
-	printf '$ stratactl explain --kernel -f %s --from demo/frontend --to demo/backend --dport 22\n' \
+	printf '$ stratactl explain --kernel -f %s --node demo-node --from demo/frontend --to demo/backend --dport 22\n' \
 		"${EX#"$TOP"/}"
-	out=$(stratactl explain --kernel -f "$EX" --from demo/frontend \
+	out=$(stratactl explain --kernel -f "$EX" --node demo-node --from demo/frontend \
 		--to demo/backend --dport 22 2>&1)
 	printf '%s\n' "$out"
 	case $out in
