@@ -11,6 +11,8 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
@@ -1450,6 +1452,44 @@ out:
 	return ret;
 }
 
+/*
+ * The node name stratad programs this host as (its local API's status),
+ * quietly: false when no daemon answers within a second.
+ */
+static bool daemon_node(char *buf, size_t len)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = cli_api_socket(NULL), *node;
+	struct json_object *req, *reply = NULL;
+	bool found = false;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return false;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(fd);
+		return false;
+	}
+	req = json_object_new_object();
+	json_object_object_add(req, "command",
+			       json_object_new_string("status"));
+	if (cli_api_call(fd, req, 1000, &reply) == EXIT_OK && reply) {
+		node = json_object_get_string(cli_api_get(reply, "node"));
+		if (node && *node && strlen(node) < len) {
+			snprintf(buf, len, "%s", node);
+			found = true;
+		}
+	}
+	json_object_put(reply);
+	json_object_put(req);
+	close(fd);
+	return found;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	struct xopts o = { 0 };
@@ -1469,6 +1509,10 @@ int cmd_explain(int argc, char **argv)
 	if (o.kernel) {
 		if (o.node) {
 			snprintf(x.self, sizeof(x.self), "%s", o.node);
+		} else if (daemon_node(x.self, sizeof(x.self))) {
+			note(&x,
+			     "this host is node %s, as stratad programs it (--node)",
+			     x.self);
 		} else if (gethostname(x.self, sizeof(x.self))) {
 			snprintf(x.self, sizeof(x.self), "localhost");
 		}
