@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "cmp_test.h"
 
+#include "../../userspace/cli/apiclient.c"
 #include "../../userspace/cli/common.c"
 #include "../../userspace/cli/explain.c"
 
