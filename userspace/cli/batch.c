@@ -20,40 +20,16 @@ int cmd_batch(int argc, char **argv)
 {
 	const struct strata_op *failed;
 	struct strata_batch b;
-	struct strata_perr perr;
 	struct strata_err err;
 	struct strata_nl *nl;
-	const char *file = NULL, *shown;
-	bool check = false;
+	const char *shown;
 	char what[300];
-	FILE *f;
-	int i, ret;
+	bool check;
+	int ret;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--check"))
-			check = true;
-		else if (!file)
-			file = argv[i];
-		else
-			return cli_usage_error(usage_batch, "unexpected \"%s\"",
-					       argv[i]);
-	}
-	if (!file)
-		return cli_usage_error(usage_batch, "a file is needed");
-	shown = strcmp(file, "-") ? file : "<stdin>";
-	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	if (!f) {
-		fprintf(stderr, "%s: cannot open %s: %m\n", cli.prog, file);
-		return EXIT_INVALID;
-	}
-	strata_batch_init(&b);
-	ret = strata_batch_read(&b, f, &perr);
-	if (f != stdin)
-		fclose(f);
-	if (ret) {
-		ret = cli_perr(&perr, shown, NULL);
-		goto out;
-	}
+	ret = cli_batch_file(argc, argv, usage_batch, &b, &shown, &check);
+	if (ret)
+		return ret;
 	if (check) {
 		ret = EXIT_OK;
 		goto out;

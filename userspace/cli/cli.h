@@ -51,6 +51,8 @@ int cli_usage_error(cli_usage_fn usage, const char *fmt, ...)
 int cli_fail(const struct strata_err *err, const char *what);
 int cli_perr(const struct strata_perr *perr, const char *file,
 	     cli_usage_fn usage);
+int cli_batch_file(int argc, char **argv, cli_usage_fn usage,
+		   struct strata_batch *b, const char **shown, bool *check);
 bool cli_is_help(const char *arg);
 void cli_print_json(struct json_object *obj);
 int cli_connect(struct strata_nl **nl);

@@ -377,3 +377,54 @@ int cli_object(const struct cli_kind *k, int argc, char **argv)
 	free(words);
 	return ret;
 }
+
+/**
+ * cli_batch_file() - read the "[ -c | --check ] { FILE | - }" arguments of
+ * batch and load, and FILE as a batch
+ * @argc: the arguments
+ * @argv: their words
+ * @usage: the command's usage, for errors
+ * @b: filled; the caller releases it when this returns EXIT_OK
+ * @shown: FILE as messages name it ("<stdin>" for -)
+ * @check: -c was given
+ *
+ * Return: EXIT_OK, or the exit code of an error already reported (@b is
+ * then released).
+ */
+int cli_batch_file(int argc, char **argv, cli_usage_fn usage,
+		   struct strata_batch *b, const char **shown, bool *check)
+{
+	struct strata_perr perr;
+	const char *file = NULL;
+	int i, ret;
+	FILE *f;
+
+	*check = false;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--check"))
+			*check = true;
+		else if (!file)
+			file = argv[i];
+		else
+			return cli_usage_error(usage, "unexpected \"%s\"",
+					       argv[i]);
+	}
+	if (!file)
+		return cli_usage_error(usage, "a file is needed");
+	*shown = strcmp(file, "-") ? file : "<stdin>";
+	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "%s: cannot open %s: %m\n", cli.prog, file);
+		return EXIT_INVALID;
+	}
+	strata_batch_init(b);
+	ret = strata_batch_read(b, f, &perr);
+	if (f != stdin)
+		fclose(f);
+	if (ret) {
+		ret = cli_perr(&perr, *shown, NULL);
+		strata_batch_release(b);
+		return ret;
+	}
+	return EXIT_OK;
+}

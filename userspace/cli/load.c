@@ -25,44 +25,20 @@ int cmd_load(int argc, char **argv)
 						 UINT32_MAX, UINT32_MAX,
 						 UINT32_MAX, UINT32_MAX };
 	const struct strata_op *failed;
-	const char *file = NULL, *shown;
 	struct strata_batch b;
-	struct strata_perr perr;
 	struct strata_err err;
 	struct sc_settings s;
 	struct strata_nl *nl;
-	bool check = false;
+	const char *shown;
 	char what[300];
 	void *img = NULL;
+	bool check;
 	size_t len;
-	int i, fd, ret;
-	FILE *f;
+	int fd, ret;
 
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--check"))
-			check = true;
-		else if (!file)
-			file = argv[i];
-		else
-			return cli_usage_error(usage_load, "unexpected \"%s\"",
-					       argv[i]);
-	}
-	if (!file)
-		return cli_usage_error(usage_load, "a file is needed");
-	shown = strcmp(file, "-") ? file : "<stdin>";
-	f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	if (!f) {
-		fprintf(stderr, "%s: cannot open %s: %m\n", cli.prog, file);
-		return EXIT_INVALID;
-	}
-	strata_batch_init(&b);
-	ret = strata_batch_read(&b, f, &perr);
-	if (f != stdin)
-		fclose(f);
-	if (ret) {
-		ret = cli_perr(&perr, shown, NULL);
-		goto out;
-	}
+	ret = cli_batch_file(argc, argv, usage_load, &b, &shown, &check);
+	if (ret)
+		return ret;
 	if (check) {
 		sc_settings_default(&s, &nocaps);
 	} else {
