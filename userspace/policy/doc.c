@@ -29,9 +29,10 @@ struct arena_blk {
 };
 
 /*
- * Blocks start small and double up to ARENA_BLOCK: a resource kept for
- * the daemon's lifetime (a pod: about 1-2 KiB) must not hold 16 KiB, and
- * a large manifest still gets big blocks after a few.
+ * Blocks start small (ARENA_FIRST, or what doc_arena_new_sized() is told)
+ * and double up to ARENA_BLOCK: a resource kept for the daemon's lifetime
+ * (a pod: about 1.5 KiB) must not hold 16 KiB, and a large manifest still
+ * gets big blocks after a few.
  */
 #define ARENA_FIRST 512
 
@@ -57,11 +58,29 @@ void *doc_xalloc(void *p, size_t n)
 
 struct doc_arena *doc_arena_new(void)
 {
+	return doc_arena_new_sized(ARENA_FIRST);
+}
+
+struct doc_arena *doc_arena_new_sized(size_t first)
+{
 	struct doc_arena *a = doc_xalloc(NULL, sizeof(*a));
 
 	a->head = NULL;
-	a->next_cap = ARENA_FIRST;
+	first = (first + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	a->next_cap = first < ARENA_ALIGN   ? ARENA_ALIGN
+		      : first > ARENA_BLOCK ? ARENA_BLOCK
+					    : first;
 	return a;
+}
+
+size_t doc_arena_used(const struct doc_arena *a)
+{
+	const struct arena_blk *b;
+	size_t n = 0;
+
+	for (b = a->head; b; b = b->next)
+		n += b->used;
+	return n;
 }
 
 void doc_arena_free(struct doc_arena *a)
@@ -89,8 +108,8 @@ void *doc_alloc(struct doc_arena *a, size_t n)
 		size_t cap = a->next_cap;
 
 		while (cap < 2 * need && cap < ARENA_BLOCK)
-			cap *= 2;
-		a->next_cap = cap < ARENA_BLOCK ? 2 * cap : ARENA_BLOCK;
+			cap = 2 * cap < ARENA_BLOCK ? 2 * cap : ARENA_BLOCK;
+		a->next_cap = 2 * cap < ARENA_BLOCK ? 2 * cap : ARENA_BLOCK;
 		if (need > cap / 2)
 			cap = need;
 

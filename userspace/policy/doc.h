@@ -46,6 +46,10 @@ struct json_object;
 struct doc_arena;
 
 struct doc_arena *doc_arena_new(void);
+/* An arena whose first block holds @first bytes (then they double). */
+struct doc_arena *doc_arena_new_sized(size_t first);
+/* The bytes allocated from @a so far. */
+size_t doc_arena_used(const struct doc_arena *a);
 void doc_arena_free(struct doc_arena *a);
 /* Zeroed memory from @a (aligned for any type); never NULL. */
 void *doc_alloc(struct doc_arena *a, size_t n);

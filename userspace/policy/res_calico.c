@@ -1332,14 +1332,17 @@ void res_src_fill(struct rctx *c, const struct doc_node *root, const char *kind,
 int res_parse(const struct doc *doc, const struct doc_node *root,
 	      unsigned int flags, struct res_list *out, struct diags *d)
 {
-	struct rctx c;
 	unsigned int errors = d->errors;
+	size_t i, n = out->n;
+	struct rctx c;
 
 	memset(&c, 0, sizeof(c));
 	c.doc = doc;
 	c.d = d;
 	c.flags = flags;
 	parse_one(&c, root, out, false);
+	for (i = n; i < out->n; i++)
+		res_settle(out->v[i]);
 	return d->errors > errors ? -EINVAL : 0;
 }
 

@@ -19,6 +19,8 @@ struct res_mem {
 
 /* A new resource of @kind with its own memory. */
 struct res *res_alloc(enum res_kind kind);
+/* A resource is complete: its size sizes the next ones of its kind. */
+void res_settle(struct res *r);
 void *res_zalloc(struct res *r, size_t n);
 const char *res_strdup(struct res *r, const char *s);
 /* Keep a selector reference until the resource is freed. */
