@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Golden-file tests of stratactl commands, shared by test_*_golden.c:
+ * run a command's function with its standard output and error captured,
+ * and compare text with a file under GOLDEN (which the test defines before
+ * including this). STRATA_GOLDEN_UPDATE=1 rewrites the files instead.
+ * Include after cmocka and the command sources (struct cli, cli.json).
+ */
+#ifndef STRATA_GOLDEN_TEST_H
+#define STRATA_GOLDEN_TEST_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A file's contents, NUL-terminated (NULL if it cannot be opened). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		assert_non_null(buf);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = 0;
+	return buf;
+}
+
+/* Run a command (text output) with its output in files; returns its exit
+ * status. @out and @err are the caller's to free. */
+static int run(int (*fn)(int, char **), const char *const *args, char **out,
+	       char **err)
+{
+	char o[] = "/tmp/strata-golden-out-XXXXXX";
+	char e[] = "/tmp/strata-golden-err-XXXXXX";
+	int fo = mkstemp(o), fe = mkstemp(e), so, se, ret, argc = 0;
+	char *argv[32];
+
+	assert_true(fo >= 0 && fe >= 0);
+	while (args[argc]) {
+		assert_true(argc < 31);
+		argv[argc] = (char *)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	dup2(fo, 1);
+	dup2(fe, 2);
+	cli.json = false;
+	ret = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	close(fo);
+	close(fe);
+	*out = slurp(o);
+	*err = slurp(e);
+	unlink(o);
+	unlink(e);
+	return ret;
+}
+
+/* @got must equal the golden file GOLDEN @name (or rewrite it). */
+static void golden(const char *name, const char *got)
+{
+	char path[256];
+	char *want;
+
+	snprintf(path, sizeof(path), GOLDEN "%s", name);
+	if (getenv("STRATA_GOLDEN_UPDATE")) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	if (!want)
+		fail_msg("%s: missing (STRATA_GOLDEN_UPDATE=1 writes it)",
+			 path);
+	if (strcmp(got, want)) {
+		print_error("%s differs\n--- got:\n%s--- want:\n%s", path, got,
+			    want);
+		free(want);
+		fail();
+	}
+	free(want);
+}
+
+#endif /* STRATA_GOLDEN_TEST_H */
