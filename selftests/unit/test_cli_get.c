@@ -279,64 +279,7 @@ static void test_unreachable(void **state)
 	}
 }
 
-/*
- * A stand-in daemon: accepts one connection, records the request line,
- * answers @reply (or closes without answering when NULL).
- */
-struct fake {
-	char path[256];
-	int lfd;
-	const char *reply;
-	char request[4096];
-	pthread_t thread;
-};
-
-static void *fake_thread(void *arg)
-{
-	struct fake *f = arg;
-	size_t got = 0;
-	int fd = accept(f->lfd, NULL, NULL);
-
-	if (fd < 0)
-		return NULL;
-	while (got < sizeof(f->request) - 1 && !memchr(f->request, '\n', got)) {
-		ssize_t n = recv(fd, f->request + got,
-				 sizeof(f->request) - 1 - got, 0);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	f->request[got] = '\0';
-	if (f->reply)
-		assert_true(send(fd, f->reply, strlen(f->reply), MSG_NOSIGNAL) >
-			    0);
-	close(fd);
-	return NULL;
-}
-
-static void fake_start(struct fake *f, const char *reply)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-
-	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s/fake.sock", T.dir);
-	unlink(f->path);
-	strcpy(sun.sun_path, f->path);
-	f->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(f->lfd >= 0);
-	assert_int_equal(bind(f->lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(f->lfd, 1), 0);
-	f->reply = reply;
-	assert_int_equal(pthread_create(&f->thread, NULL, fake_thread, f), 0);
-}
-
-static void fake_stop(struct fake *f)
-{
-	pthread_join(f->thread, NULL);
-	close(f->lfd);
-	unlink(f->path);
-}
+#include "fake_daemon.h"
 
 static void test_requests_and_replies(void **state)
 {
@@ -400,7 +343,7 @@ static void test_requests_and_replies(void **state)
 		char *out, *err;
 		int n = 0, rc;
 
-		fake_start(&f, cases[i].reply);
+		fake_start(&f, T.dir, cases[i].reply);
 		while (cases[i].args[n]) {
 			args[n] = cases[i].args[n];
 			n++;
