@@ -22,7 +22,8 @@
 #    exporter's port), anyone else logged (the kernel's log lines are
 #    checked) and denied by pci.cardholder-zone, Postgres's own egress
 #    limited to DNS, and the rest passed on by the tier's last policy. The
-#    other node's pods are addresses of the outside peer.
+#    other node's pods are addresses of the outside peer, which explain
+#    names by address and by name (the manifests put them on node-1).
 #
 #    pg    (se-pg)   10.65.2.10 == cali2fa6b784459 \
 #    prom  (se-prom) 10.65.3.10 == cali049041c9a8a  host (se-h) == eth0 10.0.0.1/24 == out (se-out) 10.0.0.2, api-0 10.65.1.10,
@@ -261,7 +262,9 @@ check "examples/shop compiled for node-2 and applied" \
 check_out "as one transaction" "^applied [0-9]+ changes: generation 1$"
 
 # the other node's pods send from the outside peer (SRCADDR); with
-# --kernel, explain knows them by their addresses (outside this node)
+# --kernel, explain knows them by their addresses (outside this node), and
+# by their names (9-13: flows 0, 1, 2, 5 and 7 again), which the manifests
+# put on node-1: outside this node too, with the same verdicts
 K2="--kernel -f examples/shop --node node-2"
 cat >"$SE_TMP/shop2.want" <<EOF
 0 out $PG4 tcp 5432 41000 $API4 allow $K2 --from $API4 --to db/postgres-0 --dport 5432 --sport 41000
@@ -273,6 +276,11 @@ cat >"$SE_TMP/shop2.want" <<EOF
 6 pg $OUT4 tcp 443 41006 - deny --node node-2 --from db/postgres-0 --to $OUT4 --dport 443 --sport 41006
 7 prom $API4 tcp 9100 41007 - allow $K2 --from monitoring/prometheus-0 --to $API4 --dport 9100 --sport 41007
 8 out $PROM4 tcp 9090 41008 - allow --node node-2 --from $OUT4 --to monitoring/prometheus-0 --dport 9090 --sport 41008
+9 out $PG4 tcp 5432 41009 $API4 allow $K2 --from backend/api-0 --to db/postgres-0 --dport 5432 --sport 41009
+10 out $PG4 tcp 5432 41010 $WEB4 deny $K2 --from frontend/web-0 --to db/postgres-0 --dport 5432 --sport 41010
+11 out $PG4 tcp 9187 41011 $API4 deny $K2 --from pod:backend/api-0 --to db/postgres-0 --dport 9187 --sport 41011
+12 pg $DNS4 udp 53 41012 - allow $K2 --from db/postgres-0 --to kube-system/coredns-0 --proto udp --dport 53 --sport 41012
+13 prom $API4 tcp 9100 41013 - allow $K2 --from monitoring/prometheus-0 --to backend/api-0 --dport 9100 --sport 41013
 EOF
 awk '{ w = $8; $8 = "--"; print > "/dev/stdout"; print $1, w > "'"$SE_TMP"'/shop2.verdicts" }' \
 	"$SE_TMP/shop2.want" >"$SE_TMP/shop2"
@@ -282,6 +290,20 @@ while read -r n ns dst proto port sport src v args; do
 	check_eq "explain $args: $w" "$v" "$w"
 	[ "$v" = "$w" ] || sed 's/^/# /' "$SE_TMP/shop2.$n.err"
 done <"$SE_TMP/shop2.out"
+# by name as by address
+for p in 0:9 1:10 2:11 5:12 7:13; do
+	a=$(awk -v n="${p%:*}" '$1 == n { print $8 }' "$SE_TMP/shop2.out")
+	b=$(awk -v n="${p#*:}" '$1 == n { print $8 }' "$SE_TMP/shop2.out")
+	check_eq "flow ${p#*:} by name: the verdict of flow ${p%:*} by address ($a)" "$b" "$a"
+done
+# shellcheck disable=SC2086 # $K2 is several words
+run ip netns exec "$H" stratactl explain $K2 --from backend/api-0 --to db/postgres-0 --dport 5432
+check_out "another node's pod by name: named, outside this host" \
+	"^from: pod backend/api-0 on node-1, $API4 \(outside this host\)$"
+check_out "another node's pod by name: only this host is modelled" \
+	"^note: --from pod backend/api-0 is on node node-1: only this host \(node node-2\) is modelled, where it is outside; node node-1's own policy for it is not part of this answer$"
+check_out "another node's pod by name: allowed by pci.cardholder-zone" \
+	"^        GlobalNetworkPolicy pci.cardholder-zone: allow, ingress rule 0 \(examples/shop/30-pci.yaml:40\)$"
 
 # the cardholder zone's deciding rules, with their manifest lines
 # shellcheck disable=SC2086 # $K2 is several words
@@ -318,7 +340,9 @@ report "$SE_TMP/shop2.net" "$SE_TMP/shop2.out" ""
 log=$(kmsg_since explain-node-2)
 for l in "rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$WEB4 sport=41001 dst=$PG4 dport=5432" \
 	"rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$API4 sport=41002 dst=$PG4 dport=9187" \
-	"rule=1 endpoint=pod:db/postgres-0 list=egress proto=6 src=$PG4 sport=41006 dst=$OUT4 dport=443"; do
+	"rule=1 endpoint=pod:db/postgres-0 list=egress proto=6 src=$PG4 sport=41006 dst=$OUT4 dport=443" \
+	"rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$WEB4 sport=41010 dst=$PG4 dport=5432" \
+	"rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$API4 sport=41011 dst=$PG4 dport=9187"; do
 	if printf '%s\n' "$log" | grep -q "log tier=tier:pci policy=gnp:pci.cardholder-zone $l "; then
 		log_test "log line: pci.cardholder-zone $l" 0
 	else
@@ -327,7 +351,7 @@ for l in "rule=2 endpoint=pod:db/postgres-0 list=ingress proto=6 src=$WEB4 sport
 	fi
 done
 check_eq "no log line for the allowed connections" \
-	"$(printf '%s\n' "$log" | grep -Ec "log tier=.* sport=4100[03578] ")" 0
+	"$(printf '%s\n' "$log" | grep -Ec "log tier=.* sport=(4100[035789]|4101[23]) ")" 0
 
 topo_cleanup
 SE_TMP=$(mktemp -d)

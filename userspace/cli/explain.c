@@ -35,8 +35,9 @@ void usage_explain(FILE *f)
 		"         pod:NS/NAME | wep:NS/NAME | hep:NAME | ADDRESS | host[:ADDRESS] }\n"
 		"PATH is a YAML or JSON manifest, a directory of them, or - (stdin).\n"
 		"Without PATH (or with --kernel) the running kernel's state is explained;\n"
-		"PATHs then only name objects and give staged policies. Prints, per node\n"
-		"the packet crosses and per hook, the tiers and policies considered, the\n"
+		"PATHs then only name objects, give staged policies and place an END\n"
+		"of another node (outside this host). Prints, per node the packet\n"
+		"crosses and per hook, the tiers and policies considered, the\n"
 		"rule that decided (file:line) and the verdict, and the verdict staged\n"
 		"policies would give. PROTO defaults to tcp, --sport to 40000; --dport\n"
 		"is needed for protocols with ports. --reject and --felix are compile's.\n");
@@ -634,10 +635,10 @@ static const struct res *find_wep(struct rset *rs, const char *ns,
 	return found;
 }
 
-/* Resolve @spec against the manifests. */
-static int resolve_manifests(struct xctx *x, const char *what, struct xend *e)
+/* The WorkloadEndpoint or HostEndpoint @s names in the manifests, or NULL. */
+static const struct res *manifest_res(struct xctx *x, const char *s)
 {
-	const char *s = e->spec, *slash = strchr(s, '/');
+	const char *slash = strchr(s, '/');
 	const struct res *r = NULL;
 	char ns[256];
 
@@ -659,6 +660,15 @@ static int resolve_manifests(struct xctx *x, const char *what, struct xend *e)
 	} else {
 		r = rset_get(x->rs, RES_HEP, "", s);
 	}
+	return r;
+}
+
+/* Resolve @spec against the manifests. */
+static int resolve_manifests(struct xctx *x, const char *what, struct xend *e)
+{
+	const char *s = e->spec;
+	const struct res *r = manifest_res(x, s);
+
 	if (!r) {
 		fprintf(stderr,
 			"%s: explain: %s %s: no such pod, WorkloadEndpoint or HostEndpoint in the manifests\n",
@@ -706,11 +716,46 @@ static void kend_set(struct xctx *x, struct xend *e,
 		cand_add(e, &ep->addrs[i]);
 }
 
+/* "pod NS/POD", "WorkloadEndpoint NS/NAME" or "HostEndpoint NAME" */
+static const char *res_label(const struct res *r, char *buf, size_t len)
+{
+	if (r->kind == RES_WEP && r->wep.pod && r->wep.orchestrator &&
+	    !strcmp(r->wep.orchestrator, "k8s"))
+		snprintf(buf, len, "pod %s/%s", r->ns, r->wep.pod);
+	else
+		snprintf(buf, len, "%s %s%s%s", res_kind_name(r->kind), r->ns,
+			 *r->ns ? "/" : "", r->name);
+	return buf;
+}
+
+/*
+ * An end the manifests put on another node (kernel mode): only this host
+ * is modelled, so to it the end is outside, with the resource's
+ * addresses; the resource and its node name it.
+ */
+static int remote_end(struct xctx *x, const char *what, struct xend *e,
+		      const struct res *r)
+{
+	char label[512];
+
+	set_end_res(e, r, XP_OUTSIDE);
+	note(x,
+	     "%s %s is on node %s: only this host (node %s) is modelled, where it is outside; node %s's own policy for it is not part of this answer",
+	     what, res_label(r, label, sizeof(label)), e->node, x->self,
+	     e->node);
+	return EXIT_OK;
+}
+
+/*
+ * An END in kernel mode: the kernel's endpoint of that name, else, with
+ * manifests, a resource they put on another node (remote_end()).
+ */
 static int resolve_kernel(struct xctx *x, const char *what, struct xend *e)
 {
-	const char *s = e->spec;
+	const char *s = e->spec, *node;
 	const struct sc_endpoint *ep = NULL;
-	char name[STRATA_NAME_LEN + 8];
+	const struct res *r;
+	char name[STRATA_NAME_LEN + 8], label[512];
 
 	if (strchr(s, ':') &&
 	    (!strncmp(s, "pod:", 4) || !strncmp(s, "wep:", 4) ||
@@ -729,14 +774,26 @@ static int resolve_kernel(struct xctx *x, const char *what, struct xend *e)
 	}
 	if (!ep)
 		ep = kep_find(x->kst, s); /* a name compile did not make */
-	if (!ep) {
-		fprintf(stderr,
-			"%s: explain: %s %s: no such endpoint in the kernel\n",
-			cli.prog, what, s);
-		return EXIT_INVALID;
+	if (ep) {
+		kend_set(x, e, ep);
+		return EXIT_OK;
 	}
-	kend_set(x, e, ep);
-	return EXIT_OK;
+	r = x->rs ? manifest_res(x, s) : NULL;
+	node = !r ? NULL : r->kind == RES_WEP ? r->wep.node : r->hep.node;
+	if (node && *node && strcmp(node, x->self))
+		return remote_end(x, what, e, r);
+	if (node && *node)
+		fprintf(stderr,
+			"%s: explain: %s %s: no such endpoint in the kernel (the manifests put %s on this host, node %s)\n",
+			cli.prog, what, s, res_label(r, label, sizeof(label)),
+			node);
+	else
+		fprintf(stderr,
+			"%s: explain: %s %s: no such endpoint in the kernel%s\n",
+			cli.prog, what, s,
+			x->rs ? ", nor pod, WorkloadEndpoint or HostEndpoint in the manifests"
+			      : "");
+	return EXIT_INVALID;
 }
 
 /* This host's own addresses (kernel mode): getifaddrs(), lo excluded. */
@@ -967,6 +1024,39 @@ static int end_iface(struct xctx *x, const char *what, struct xend *e)
 	return EXIT_OK;
 }
 
+/* Another node's endpoint (kernel mode): its resource, no kernel name. */
+static struct json_object *remote_json(const struct res *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind",
+			       json_object_new_string(res_kind_name(r->kind)));
+	if (*r->ns)
+		json_object_object_add(o, "namespace",
+				       json_object_new_string(r->ns));
+	json_object_object_add(o, "name", json_object_new_string(r->name));
+	if (r->kind == RES_WEP && r->wep.pod && r->wep.orchestrator &&
+	    !strcmp(r->wep.orchestrator, "k8s"))
+		json_object_object_add(o, "pod",
+				       json_object_new_string(r->wep.pod));
+	if (r->src.file) {
+		json_object_object_add(o, "file",
+				       json_object_new_string(r->src.file));
+		json_object_object_add(o, "line",
+				       json_object_new_int64(r->src.line));
+	}
+	return o;
+}
+
+/* The network sets (manifests) holding a remote end's address. */
+static void remote_sets(struct xctx *x, struct xend *e)
+{
+	struct owners os = { .x = x, .e = e, .sets_only = true };
+
+	if (x->kst && e->res && e->e.role == XP_OUTSIDE && x->resolver)
+		cmp_addr_owners(x->resolver, &e->addr, owner_cb, &os);
+}
+
 static struct json_object *end_json(struct xctx *x, struct xend *e)
 {
 	struct json_object *o = json_object_new_object();
@@ -977,7 +1067,7 @@ static struct json_object *end_json(struct xctx *x, struct xend *e)
 	json_object_object_add(o, "role",
 			       json_object_new_string(xp_role_name(e->e.role)));
 	json_object_object_add(o, "node",
-			       e->e.role != XP_OUTSIDE && e->e.node
+			       (e->e.role != XP_OUTSIDE || e->res) && e->e.node
 				       ? json_object_new_string(e->e.node)
 				       : NULL);
 	json_object_object_add(
@@ -988,11 +1078,15 @@ static struct json_object *end_json(struct xctx *x, struct xend *e)
 					  : NULL);
 	if (e->kname[0] && e->e.node)
 		node_get(x, e->e.node, &n);
-	json_object_object_add(o, "endpoint",
-			       e->kname[0] ? xp_object_json(n ? n->c : NULL,
-							    SC_OBJ_ENDPOINT,
-							    e->kname)
-					   : NULL);
+	if (e->kname[0])
+		json_object_object_add(o, "endpoint",
+				       xp_object_json(n ? n->c : NULL,
+						      SC_OBJ_ENDPOINT,
+						      e->kname));
+	else if (e->res && e->e.role == XP_OUTSIDE)
+		json_object_object_add(o, "endpoint", remote_json(e->res));
+	else
+		json_object_object_add(o, "endpoint", NULL);
 	json_object_object_add(o, "sets", json_object_get(e->sets));
 	return o;
 }
@@ -1377,6 +1471,8 @@ static int explain(struct xctx *x, struct json_object **res)
 				    &family);
 	if (ret)
 		goto out;
+	remote_sets(x, &from);
+	remote_sets(x, &to);
 
 	fl.pkt.family = family == 6 ? STRATA_FAMILY_IPV6 : STRATA_FAMILY_IPV4;
 	fl.pkt.proto = o->proto;
@@ -1452,6 +1548,9 @@ out:
 	return ret;
 }
 
+/* Reads the kernel's state (the tests put a compiled state there). */
+static int (*read_kernel)(struct xctx *x) = kernel_state;
+
 /*
  * The node name stratad programs this host as (its local API's status),
  * quietly: false when no daemon answers within a second.
@@ -1517,7 +1616,7 @@ int cmd_explain(int argc, char **argv)
 			snprintf(x.self, sizeof(x.self), "localhost");
 		}
 		x.self[sizeof(x.self) - 1] = 0;
-		ret = kernel_state(&x);
+		ret = read_kernel(&x);
 	} else {
 		ret = felix_settings(&x);
 	}

@@ -1142,6 +1142,11 @@ static void end_text(FILE *f, const char *what, struct json_object *e)
 			fputc(')', f);
 		}
 		fprintf(f, ", %s", addr);
+	} else if (get(e, "endpoint") && gets(e, "node")) {
+		/* another node's endpoint, this host modelled (--kernel) */
+		obj_text(f, get(e, "endpoint"));
+		fprintf(f, " on %s, %s (outside this host)", gets(e, "node"),
+			addr);
 	} else {
 		fprintf(f, "%s (outside)", addr);
 	}
