@@ -9,6 +9,7 @@
 #ifndef STRATA_GOLDEN_TEST_H
 #define STRATA_GOLDEN_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +38,19 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* Run a command (text output) with its output in files; returns its exit
- * status. @out and @err are the caller's to free. */
-static int run(int (*fn)(int, char **), const char *const *args, char **out,
-	       char **err)
+/* Run a command with its output in files, as with -j when @json; returns
+ * its exit status. @out and @err are the caller's to free. */
+static int run_as(int (*fn)(int, char **), const char *const *args, bool json,
+		  char **out, char **err)
 {
 	char o[] = "/tmp/strata-golden-out-XXXXXX";
 	char e[] = "/tmp/strata-golden-err-XXXXXX";
 	int fo = mkstemp(o), fe = mkstemp(e), so, se, ret, argc = 0;
-	char *argv[32];
+	char *argv[40];
 
 	assert_true(fo >= 0 && fe >= 0);
 	while (args[argc]) {
-		assert_true(argc < 31);
+		assert_true(argc < 39);
 		argv[argc] = (char *)args[argc];
 		argc++;
 	}
@@ -60,7 +61,7 @@ static int run(int (*fn)(int, char **), const char *const *args, char **out,
 	se = dup(2);
 	dup2(fo, 1);
 	dup2(fe, 2);
-	cli.json = false;
+	cli.json = json;
 	ret = fn(argc, argv);
 	fflush(stdout);
 	fflush(stderr);
@@ -75,6 +76,13 @@ static int run(int (*fn)(int, char **), const char *const *args, char **out,
 	unlink(o);
 	unlink(e);
 	return ret;
+}
+
+/* run_as() in text */
+static inline int run(int (*fn)(int, char **), const char *const *args,
+		      char **out, char **err)
+{
+	return run_as(fn, args, false, out, err);
 }
 
 /* @got must equal the golden file GOLDEN @name (or rewrite it). */

@@ -30,64 +30,13 @@ struct cli cli = { .prog = "stratactl" };
 #define STAGED	"golden/explain/staged.yaml"
 #define GOLDEN	"golden/explain/"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	fclose(f);
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = 0;
-	return buf;
-}
+#include "golden_test.h"
 
 /* Run stratactl explain with @args (and -j first when @json: the global
  * option); its output in *@out and *@err. Returns its exit status. */
-static int run(const char *const *args, bool json, char **out, char **err)
+static int xrun(const char *const *args, bool json, char **out, char **err)
 {
-	char o[] = "/tmp/strata-golden-out-XXXXXX";
-	char e[] = "/tmp/strata-golden-err-XXXXXX";
-	int fo = mkstemp(o), fe = mkstemp(e), so, se, ret, argc = 0;
-	char *argv[40];
-
-	assert_true(fo >= 0 && fe >= 0);
-	while (args[argc]) {
-		assert_true(argc < 39);
-		argv[argc] = (char *)args[argc];
-		argc++;
-	}
-	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	dup2(fo, 1);
-	dup2(fe, 2);
-	cli.json = json;
-	ret = cmd_explain(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	close(fo);
-	close(fe);
-	*out = slurp(o);
-	*err = slurp(e);
-	unlink(o);
-	unlink(e);
-	return ret;
+	return run_as(cmd_explain, args, json, out, err);
 }
 
 static struct json_object *jp_get(struct json_object *o, const char *key)
@@ -97,34 +46,6 @@ static struct json_object *jp_get(struct json_object *o, const char *key)
 	if (!o || !json_object_object_get_ex(o, key, &v))
 		return NULL;
 	return v;
-}
-
-/* @got must equal the golden file @name (or rewrite it). */
-static void golden(const char *name, const char *got)
-{
-	char path[256];
-	char *want;
-
-	snprintf(path, sizeof(path), GOLDEN "%s", name);
-	if (getenv("STRATA_GOLDEN_UPDATE")) {
-		FILE *f = fopen(path, "w");
-
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	want = slurp(path);
-	if (!want)
-		fail_msg("%s: missing (STRATA_GOLDEN_UPDATE=1 writes it)",
-			 path);
-	if (strcmp(got, want)) {
-		fprintf(stderr, "%s differs\n--- got:\n%s--- want:\n%s", path,
-			got, want);
-		free(want);
-		fail();
-	}
-	free(want);
 }
 
 /*
@@ -328,7 +249,7 @@ static void explain_flows(void **state)
 			args[n++] = fl->args[k];
 		args[n] = NULL;
 
-		if (run(args, false, &out, &err) != EXIT_OK)
+		if (xrun(args, false, &out, &err) != EXIT_OK)
 			fail_msg("%s: %s", fl->name, err);
 		assert_string_equal(err, "");
 		snprintf(name, sizeof(name), "%s.txt", fl->name);
@@ -336,7 +257,7 @@ static void explain_flows(void **state)
 		free(out);
 		free(err);
 
-		assert_int_equal(run(args, true, &out, &err), EXIT_OK);
+		assert_int_equal(xrun(args, true, &out, &err), EXIT_OK);
 		assert_string_equal(err, "");
 		j = json_tokener_parse(out);
 		assert_non_null(j);
@@ -483,7 +404,7 @@ static void explain_errors(void **state)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out, *err;
-		int ret = run(cases[i].args, false, &out, &err);
+		int ret = xrun(cases[i].args, false, &out, &err);
 
 		if (ret != cases[i].ret)
 			fail_msg("case %zu: exit %d, not %d: %s", i, ret,
@@ -514,7 +435,7 @@ static void explain_kernel(void **state)
 			       "10.1.1.1", "--dport",	   "1",
 			       NULL };
 	char *out, *err;
-	int ret = run(args, false, &out, &err);
+	int ret = xrun(args, false, &out, &err);
 
 	assert_string_equal(out, "");
 	if (ret == EXIT_INVALID)
@@ -637,7 +558,7 @@ static void explain_kernel_other_node(void **state)
 			for (k = 0; cases[i].args[k]; k++)
 				args[n++] = cases[i].args[k];
 			args[n] = NULL;
-			if (run(args, true, &out, &err) != EXIT_OK)
+			if (xrun(args, true, &out, &err) != EXIT_OK)
 				fail_msg("case %zu: %s", i, err);
 			assert_string_equal(err, "");
 			j[pass] = json_tokener_parse(out);
@@ -650,7 +571,7 @@ static void explain_kernel_other_node(void **state)
 			free(out);
 			free(err);
 			if (!pass && cases[i].name) {
-				assert_int_equal(run(args, false, &out, &err),
+				assert_int_equal(xrun(args, false, &out, &err),
 						 EXIT_OK);
 				assert_string_equal(err, "");
 				snprintf(name, sizeof(name), "%s.txt",
@@ -725,7 +646,7 @@ static void explain_kernel_other_node(void **state)
 			};
 			char *out, *err;
 
-			assert_int_equal(run(args, false, &out, &err),
+			assert_int_equal(xrun(args, false, &out, &err),
 					 EXIT_INVALID);
 			assert_string_equal(out, "");
 			assert_string_equal(err, errs[i].err);
