@@ -68,22 +68,6 @@ static const char GNP_FILE[] =
 	"globalnetworkpolicy.projectcalico.org_security.web.json";
 static const char KNP_FILE[] = "networkpolicy.networking.k8s.io_shop_api.json";
 
-static char *slurp_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	assert_non_null(f);
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		assert_true(feof(f)); /* empty */
-		free(buf);
-		buf = calloc(1, 1);
-	}
-	fclose(f);
-	return buf;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -94,6 +78,8 @@ static void write_file(const char *path, const char *text)
 }
 
 /* -j for run_cli() */
+#include "cli_run.h"
+
 static bool run_json;
 
 /*
@@ -103,42 +89,20 @@ static bool run_json;
 static int run_cli(int (*fn)(int, char **), const char *const *args,
 		   const char *sock, char **out, char **err)
 {
-	char o[] = "/tmp/strata-apply-out-XXXXXX";
-	char e[] = "/tmp/strata-apply-err-XXXXXX";
-	int fo = mkstemp(o), fe = mkstemp(e), so, se, ret, argc = 0;
-	char *argv[32];
+	const char *argv[32];
+	int argc = 0;
 
-	assert_true(fo >= 0 && fe >= 0);
 	while (args[argc]) {
-		argv[argc] = (char *)args[argc];
+		assert_true(argc < 29);
+		argv[argc] = args[argc];
 		argc++;
 	}
 	if (sock) {
 		argv[argc++] = "--socket";
-		argv[argc++] = (char *)sock;
+		argv[argc++] = sock;
 	}
 	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	dup2(fo, 1);
-	dup2(fe, 2);
-	cli.json = run_json;
-	ret = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	close(fo);
-	close(fe);
-	*out = slurp_file(o);
-	*err = slurp_file(e);
-	unlink(o);
-	unlink(e);
-	return ret;
+	return run_as(fn, argv, run_json, out, err);
 }
 
 /* The names of the files in @dir, sorted, one a line (hidden ones too). */
@@ -298,7 +262,7 @@ static void test_apply_delete(void **state)
 	assert_string_equal(files, want);
 	free(files);
 	snprintf(path, sizeof(path), "%s/%s", T.res, TIER_FILE);
-	out = slurp_file(path);
+	out = slurp(path);
 	assert_string_equal(out, "{\n"
 				 "  \"apiVersion\": \"projectcalico.org/v3\",\n"
 				 "  \"kind\": \"Tier\",\n"
@@ -312,7 +276,7 @@ static void test_apply_delete(void **state)
 	free(out);
 	/* the namespace is written as the daemon reads it */
 	snprintf(path, sizeof(path), "%s/%s", T.res, KNP_FILE);
-	out = slurp_file(path);
+	out = slurp(path);
 	assert_non_null(strstr(out, "\"namespace\": \"shop\""));
 	free(out);
 
@@ -341,7 +305,7 @@ static void test_apply_delete(void **state)
 	free(out);
 	free(err);
 	snprintf(path, sizeof(path), "%s/%s", T.res, TIER_FILE);
-	out = slurp_file(path);
+	out = slurp(path);
 	assert_non_null(strstr(out, "\"order\": 200"));
 	free(out);
 

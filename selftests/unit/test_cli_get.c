@@ -35,61 +35,17 @@ static struct {
 	atomic_bool stop;
 } T;
 
-static char *slurp_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	assert_non_null(f);
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		assert_true(feof(f)); /* empty */
-		free(buf);
-		buf = calloc(1, 1);
-	}
-	fclose(f);
-	return buf;
-}
-
-/* -j for run() */
+/* -j for run_cli() */
 static bool run_json;
 
-/* Run @fn with @args (NULL-terminated); its exit status, stdout, stderr. */
-static int run(int (*fn)(int, char **), const char *const *args, char **out,
-	       char **err)
-{
-	char o[] = "/tmp/strata-get-out-XXXXXX";
-	char e[] = "/tmp/strata-get-err-XXXXXX";
-	int fo = mkstemp(o), fe = mkstemp(e), so, se, ret, argc = 0;
-	char *argv[32];
+#include "cli_run.h"
 
-	assert_true(fo >= 0 && fe >= 0);
-	while (args[argc]) {
-		argv[argc] = (char *)args[argc];
-		argc++;
-	}
-	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	dup2(fo, 1);
-	dup2(fe, 2);
-	cli.json = run_json;
-	ret = fn(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	close(fo);
-	close(fe);
-	*out = slurp_file(o);
-	*err = slurp_file(e);
-	unlink(o);
-	unlink(e);
-	return ret;
+/* Run @fn with @args (NULL-terminated), -j when run_json is set; its exit
+ * status, stdout, stderr. */
+static int run_cli(int (*fn)(int, char **), const char *const *args, char **out,
+		   char **err)
+{
+	return run_as(fn, args, run_json, out, err);
 }
 
 static void *loop_thread(void *arg)
@@ -154,8 +110,8 @@ static void same_as_files(const char *const *args, int want_rc)
 	b[n] = "-f";
 	b[n + 1] = EXAMPLE;
 	b[n + 2] = NULL;
-	rc_d = run(cmd_get, a, &out_d, &err_d);
-	rc_f = run(cmd_get, b, &out_f, &err_f);
+	rc_d = run_cli(cmd_get, a, &out_d, &err_d);
+	rc_f = run_cli(cmd_get, b, &out_f, &err_f);
 	if (rc_d != want_rc || rc_f != want_rc || strcmp(out_d, out_f) ||
 	    strcmp(err_d, err_f))
 		fail_msg("get %s %s: daemon exit %d, files exit %d (want %d)\n"
@@ -211,7 +167,7 @@ static void test_not_found(void **state)
 
 	same_as_files(tier, EXIT_INVALID);
 	same_as_files(np, EXIT_INVALID);
-	assert_int_equal(run(cmd_get, args, &out, &err), EXIT_INVALID);
+	assert_int_equal(run_cli(cmd_get, args, &out, &err), EXIT_INVALID);
 	assert_string_equal(out, "");
 	assert_string_equal(err, "stratactl: get: Tier \"nope\" not found\n");
 	free(out);
@@ -226,11 +182,11 @@ static void test_json_and_env(void **state)
 	char *out, *err, *out2, *err2;
 
 	setenv("STRATAD_SOCKET", T.sock, 1);
-	assert_int_equal(run(cmd_get, json, &out, &err), EXIT_OK);
+	assert_int_equal(run_cli(cmd_get, json, &out, &err), EXIT_OK);
 	assert_string_equal(err, "");
 	assert_non_null(strstr(out, "\"kind\": \"Tier\""));
 	run_json = true;
-	assert_int_equal(run(cmd_get, args, &out2, &err2), EXIT_OK);
+	assert_int_equal(run_cli(cmd_get, args, &out2, &err2), EXIT_OK);
 	run_json = false;
 	unsetenv("STRATAD_SOCKET");
 	assert_string_equal(out2, out);
@@ -249,7 +205,7 @@ static void test_unreachable(void **state)
 	const char *dflt[] = { "tier", NULL };
 	char *out, *err, want[512];
 
-	assert_int_equal(run(cmd_get, args, &out, &err), EXIT_UNREACHABLE);
+	assert_int_equal(run_cli(cmd_get, args, &out, &err), EXIT_UNREACHABLE);
 	assert_string_equal(out, "");
 	assert_string_equal(
 		err,
@@ -259,7 +215,7 @@ static void test_unreachable(void **state)
 	free(err);
 	/* $STRATAD_SOCKET, then the default */
 	setenv("STRATAD_SOCKET", "/nonexistent/env.sock", 1);
-	assert_int_equal(run(cmd_get, dflt, &out, &err), EXIT_UNREACHABLE);
+	assert_int_equal(run_cli(cmd_get, dflt, &out, &err), EXIT_UNREACHABLE);
 	assert_non_null(strstr(
 		err,
 		"stratactl: stratad is not reachable at /nonexistent/env.sock: "));
@@ -267,7 +223,7 @@ static void test_unreachable(void **state)
 	free(err);
 	unsetenv("STRATAD_SOCKET");
 	if (access("/run/strata/stratad.sock", F_OK)) {
-		assert_int_equal(run(cmd_get, dflt, &out, &err),
+		assert_int_equal(run_cli(cmd_get, dflt, &out, &err),
 				 EXIT_UNREACHABLE);
 		snprintf(
 			want, sizeof(want),
@@ -351,7 +307,7 @@ static void test_requests_and_replies(void **state)
 		args[n++] = "--socket";
 		args[n++] = f.path;
 		args[n] = NULL;
-		rc = run(cmd_get, args, &out, &err);
+		rc = run_cli(cmd_get, args, &out, &err);
 		fake_stop(&f);
 		if (rc != cases[i].rc ||
 		    (cases[i].request && strcmp(f.request, cases[i].request)) ||
@@ -373,14 +329,14 @@ static void test_usage(void **state)
 	const char *nosock[] = { "gnp", "--socket", NULL };
 	char *out, *err;
 
-	assert_int_equal(run(cmd_get, both, &out, &err), EXIT_USAGE);
+	assert_int_equal(run_cli(cmd_get, both, &out, &err), EXIT_USAGE);
 	assert_memory_equal(
 		err,
 		"stratactl: -f reads files and --socket the daemon: give one\n",
 		60);
 	free(out);
 	free(err);
-	assert_int_equal(run(cmd_get, nosock, &out, &err), EXIT_USAGE);
+	assert_int_equal(run_cli(cmd_get, nosock, &out, &err), EXIT_USAGE);
 	assert_memory_equal(err, "stratactl: --socket needs an argument\n", 38);
 	free(out);
 	free(err);
